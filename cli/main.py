@@ -1,0 +1,310 @@
+"""The headless command line: a thin face over ``core.services``, like the GUI.
+
+Every officer mistake ends with exit code 1 and one Chinese line on stderr; a bug ends with exit
+code 3, a Chinese line naming the log file, and the traceback in that log, never on screen.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import peewee
+
+from core import validation as v
+from core.data_dir import DATA_DIR_ENV, resolve_data_dir
+from core.errors import UserError
+from core.services.workspace import Workspace
+
+PROGRAM = "容错免责案件办理系统"
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的值 \2 无效，可选：\3"),
+    (r"argument (\S+): invalid (\w+) value: (\S+)", r"参数 \1 的值 \3 不是有效的数字或格式"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面缺少取值"),
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.exit(EXIT_USAGE, f"命令格式有误：{message}。运行 ./run.sh {self.prog.split(' ', 1)[-1]} --help 查看用法\n"
+                  if " " in self.prog else f"命令格式有误：{message}。运行 ./run.sh --help 查看用法\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="rongcuo", description=f"{PROGRAM}（rongcuo）。不带命令运行时打开图形界面（开发中，暂时显示本帮助）。",
+        epilog=f"数据文件夹：--data-dir 指定，或环境变量 {DATA_DIR_ENV}，否则为当前用户的数据目录。",
+    )
+    parser.add_argument("--data-dir", help="数据文件夹（数据库、附件、审计密钥）")
+    parser.add_argument("--user", help="经办人姓名，记入审计记录（默认：操作系统登录名）")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+
+    commands.add_parser("demo", help="写入演示数据（20 余件各状态案件；重复运行不会重复写入）")
+
+    workdays = commands.add_parser("workdays", help="工作日计算：workdays add DATE N | workdays count A B")
+    wd = workdays.add_subparsers(dest="workdays_command", metavar="SUBCOMMAND", required=True)
+    add = wd.add_parser("add", help="DATE 之后第 N 个工作日（当日不计）")
+    add.add_argument("date")
+    add.add_argument("n")
+    count = wd.add_parser("count", help="A 之后（不含 A）到 B（含 B）之间的工作日数")
+    count.add_argument("start")
+    count.add_argument("end")
+
+    calendar = commands.add_parser("calendar", help="节假日安排：calendar import FILE | calendar list")
+    cal = calendar.add_subparsers(dest="calendar_command", metavar="SUBCOMMAND", required=True)
+    imp = cal.add_parser("import", help="导入某年国务院节假日安排（JSON 文件）")
+    imp.add_argument("file", type=Path)
+    lst = cal.add_parser("list", help="列出各年份节假日数据的来源（内置、导入或估算）")
+    lst.add_argument("--from", dest="first", type=int, default=None, help="起始年份")
+    lst.add_argument("--to", dest="last", type=int, default=None, help="截止年份")
+    lst.add_argument("--json", action="store_true")
+
+    case = commands.add_parser("case", help="案件：case add | act | show | list")
+    cs = case.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
+    c_add = cs.add_parser("add", help="登记案件（JSON 文件，格式见 docs/cli.md），输出案件编号")
+    c_add.add_argument("file", type=Path)
+    c_act = cs.add_parser("act", help="办理：accept reject withdraw extend note evidence expert report determine "
+                                      "deliver archive reopen")
+    c_act.add_argument("number")
+    c_act.add_argument("action")
+    c_act.add_argument("--date", help="办理日期 YYYY-MM-DD（默认今天）")
+    c_act.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                       help="字段取值，可重复；列表用逗号分隔")
+    c_act.add_argument("--json-file", type=Path, help="字段取值的 JSON 文件")
+    c_show = cs.add_parser("show", help="显示案件详情")
+    c_show.add_argument("number")
+    c_show.add_argument("--json", action="store_true")
+    c_list = cs.add_parser("list", help="案件列表")
+    c_list.add_argument("--status", choices=["registered", "investigating", "reported", "determined", "archived",
+                                             "rejected", "withdrawn"])
+    c_list.add_argument("--overdue", action="store_true", help="只列出已超期的案件")
+    c_list.add_argument("--json", action="store_true")
+
+    audit = commands.add_parser("audit", help="审计记录：audit verify")
+    au = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
+    au.add_parser("verify", help="校验审计链，指出第一条有问题的记录")
+
+    commands.add_parser("check", help="检查数据库完整性、外键、审计链和附件")
+    return parser
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _warn(lines: Sequence[str]) -> None:
+    for line in lines:
+        print(f"提示：{line}", file=sys.stderr)
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise UserError(f"找不到文件：{path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"无法读取文件 {path}：{exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"文件 {path.name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
+
+
+def _settings(pairs: list[str], json_file: Path | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if json_file:
+        loaded = _read_json_file(json_file)
+        if not isinstance(loaded, dict):
+            raise UserError(f"文件 {json_file.name} 应为 JSON 对象（花括号括起的键值对）")
+        fields.update(loaded)
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set 的格式应为 键=值，收到的是“{pair}”")
+        fields[key.strip()] = value
+    return fields
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+def cmd_demo(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services.demo import load_demo
+
+    created, existing = load_demo(ws)
+    print(f"演示数据：新建 {created} 件，已存在 {existing} 件")
+
+
+def cmd_workdays(ws: Workspace, args: argparse.Namespace) -> None:
+    if args.workdays_command == "add":
+        start = v.parse_date(args.date, "date", "起算日期", allow_future=True)
+        n = v.parse_int(args.n, "n", "工作日数", minimum=0, maximum=3650)
+        result = ws.calendar.add_workdays(start, n)
+        print(result.isoformat())
+        _warn_estimated(ws, start, result)
+    else:
+        start = v.parse_date(args.start, "start", "起始日期", allow_future=True)
+        end = v.parse_date(args.end, "end", "截止日期", allow_future=True)
+        print(ws.calendar.count_workdays(start, end))
+        _warn_estimated(ws, start, end)
+
+
+def _warn_estimated(ws: Workspace, start: date, end: date) -> None:
+    years = ws.calendar.estimated_years(start, end)
+    if years:
+        _warn([f"{'、'.join(map(str, years))}年尚无官方节假日安排，结果按法定节假日规则估算；"
+               "国务院公布安排后请用 calendar import 导入"])
+
+
+def cmd_calendar(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.calendar import SOURCE_LABELS
+    from core.services.holidays import import_schedule, known_years, read_schedule_file
+
+    if args.calendar_command == "import":
+        result = import_schedule(ws, read_schedule_file(args.file))
+        verb = "替换" if result.replaced else "导入"
+        print(f"已{verb} {result.year} 年节假日安排；重新计算期限的案件：{len(result.moved)} 件")
+        for number, moved in result.moved.items():
+            for name, (before, after) in moved.items():
+                print(f"  {number} {name}: {before} → {after}")
+        return
+    this_year = ws.today().year
+    first = args.first or 2004
+    last = args.last or this_year + 1
+    years = known_years(ws, first, last)
+    if args.json:
+        _print_json([{"year": y.year, "source": y.source, "estimated": y.source == "estimated",
+                      "note": y.note, "holidays": len(y.holidays), "workdays": len(y.workdays)} for y in years])
+        return
+    for y in years:
+        print(f"{y.year}\t{y.source}\t{SOURCE_LABELS[y.source]}\t{y.note}")
+
+
+def cmd_case(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services import actions, case_view, registration
+
+    if args.case_command == "add":
+        result = registration.register_case(ws, _read_json_file(args.file))
+        _warn(result.warnings)
+        print(result.number)
+    elif args.case_command == "act":
+        outcome = actions.perform_action(ws, args.number, args.action, args.date,
+                                         _settings(args.settings, args.json_file))
+        _warn(outcome.warnings)
+        from core.workflow import ACTION_LABELS, status_label
+
+        print(f"{outcome.number}：已{ACTION_LABELS.get(args.action, args.action)}，当前状态：{status_label(outcome.status)}")
+    elif args.case_command == "show":
+        details = case_view.case_details(ws, args.number)
+        if args.json:
+            _print_json(details)
+        else:
+            _print_case(details)
+    else:
+        rows = case_view.list_cases(ws, args.status, args.overdue)
+        if args.json:
+            _print_json({"count": len(rows), "cases": rows})
+        else:
+            for row in rows:
+                deadline = row["active_deadline"]
+                due = f"{deadline['due']}（{deadline['workdays_left']}）" if deadline else ""
+                flag = "超期" if row["overdue"] else ""
+                print("\t".join([row["number"], row["status_label"], row["received_on"], row["applicant"],
+                                 "、".join(row["cadres"]), due, flag]))
+
+
+def _print_case(d: dict[str, Any]) -> None:
+    print(f"案件编号：{d['number']}（{d['status_label']}）")
+    print(f"申请人：{d['applicant']['name']}；涉及干部：{'、'.join(c['name'] for c in d['cadres'])}")
+    print(f"问责实施机关：{d['accountability']['organ']}，启动追责：{d['accountability']['started_on']}")
+    print(f"收到申请：{d['received_on']}；受理：{d['accepted_on'] or '—'}")
+    labels = {"application_due": "申请期限", "report_due": "调查报告期限", "report_limit": "核实最长期限",
+              "letter_due": "认定书期限"}
+    for key, label in labels.items():
+        print(f"{label}：{d['deadlines'][key] or '—'}")
+    for warning in d["warnings"]:
+        print(f"提示：{warning}")
+    print(f"可办理：{' '.join(d['allowed_actions']) or '—'}")
+
+
+def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
+    result = ws.audit.verify()
+    if not result.ok:
+        raise UserError(result.message)
+    print(result.message)
+
+
+def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services.health import check_installation
+
+    problems, summary = check_installation(ws)
+    if problems:
+        for problem in problems[:-1]:
+            print(f"问题：{problem}", file=sys.stderr)
+        raise UserError(problems[-1])
+    print(summary)
+
+
+COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
+    "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
+    "audit": cmd_audit, "check": cmd_check,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    data_dir = resolve_data_dir(args.data_dir)
+    ws: Workspace | None = None
+    try:
+        ws = Workspace(data_dir, args.user)
+        COMMANDS[args.command](ws, args)
+        return 0
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except peewee.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            print("错误：数据库正被另一个程序占用，请稍后重试", file=sys.stderr)
+            return EXIT_USER_ERROR
+        return _report_bug(data_dir)
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception:
+        return _report_bug(data_dir)
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+def _report_bug(data_dir: Path) -> int:
+    log = data_dir / "logs" / "error.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+            handle.write(traceback.format_exc())
+        where = str(log)
+    except OSError:
+        where = "（日志无法写入）"
+        traceback.print_exc(file=sys.stderr)
+    print(f"错误：程序内部错误，操作未完成，已保存的数据不受影响。详情已记录在 {where}，请联系技术支持。",
+          file=sys.stderr)
+    return EXIT_BUG

@@ -1,0 +1,219 @@
+"""Cases as plain data for the CLI's JSON, the GUI's forms and, later, the letters."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from playhouse.shortcuts import model_to_dict
+
+from core import workflow
+from core.calendar import SOURCE_LABELS
+from core.deadlines import OVERDUE, DeadlineState, deadline_state
+from core.services.actions import ASSESSMENT_KINDS, RECIPIENTS, find_case
+from core.services.workspace import Workspace
+from models.case import Applicant, Cadre, Case, CaseCadre
+from models.procedure import (
+    ArchiveRecord,
+    Delivery,
+    Determination,
+    Evidence,
+    EvidenceFile,
+    ExpertAssessment,
+    Extension,
+    InvestigationNote,
+    InvestigationReport,
+    Reopening,
+    Suspension,
+)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def active_deadline(ws: Workspace, case: Case, delivered: set[str] | None = None) -> DeadlineState | None:
+    """The deadline the office is working against now: the report while investigating, the letter
+    from the report until it has reached both recipients."""
+    policy = ws.policy(case.policy_id)
+    if case.status == "investigating" and case.report_due:
+        return deadline_state(policy, ws.calendar, "report_due", case.report_due, ws.today())
+    if case.status in ("reported", "determined") and case.letter_due:
+        if case.status == "determined" and delivered is not None and set(RECIPIENTS) <= delivered:
+            return None
+        return deadline_state(policy, ws.calendar, "letter_due", case.letter_due, ws.today())
+    return None
+
+
+def _deadline_json(state: DeadlineState | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {"name": state.name, "due": state.due.isoformat(), "workdays_left": state.workdays_left,
+            "state": state.state}
+
+
+def _rows(model: Any, case: Case, order: Any) -> list[dict[str, Any]]:
+    return [_clean(model_to_dict(row, recurse=False)) for row in model.select().where(model.case == case)
+            .order_by(order, model.id)]
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("case", None)
+    return {k: (v.isoformat(sep=" ") if hasattr(v, "hour") else _iso(v) if isinstance(v, date) else v)
+            for k, v in data.items()}
+
+
+def case_details(ws: Workspace, number: str) -> dict[str, Any]:
+    """Everything about one case, with its deadlines and what the officer should be warned of."""
+    case = find_case(number)
+    policy = ws.policy(case.policy_id)
+    applicant = Applicant.get(Applicant.case == case)
+    cadres = [
+        {"uuid": link.cadre.uuid, "name": link.cadre.name, "gender": link.cadre.gender,
+         "birth_date": _iso(link.cadre.birth_date), "id_number": link.cadre.id_number,
+         "political_status": link.cadre.political_status, "unit": link.unit, "position": link.position,
+         "rank": link.rank, "organ_type": link.organ_type, "staff_type": link.staff_type,
+         "management_authority": link.management_authority}
+        for link in CaseCadre.select(CaseCadre, Cadre).join(Cadre).where(CaseCadre.case == case)
+        .order_by(CaseCadre.id)
+    ]
+    deliveries = _rows(Delivery, case, Delivery.delivered_on)
+    determinations = _rows(Determination, case, Determination.determined_on)
+    reports = _rows(InvestigationReport, case, InvestigationReport.reported_on)
+    delivered = {d["recipient"] for d in deliveries
+                 if not determinations or d["delivered_on"] >= determinations[-1]["determined_on"]}
+    active = active_deadline(ws, case, delivered)
+    years = ws.calendar.estimated_years(case.accountability_started_on,
+                                        max(d for d in (case.application_due, case.report_limit, case.letter_due,
+                                                        case.accountability_started_on) if d))
+    return {
+        "number": case.number,
+        "uuid": case.uuid,
+        "status": case.status,
+        "status_label": workflow.status_label(case.status),
+        "policy": policy.id,
+        "handled_by": case.handled_by,
+        "received_on": _iso(case.received_on),
+        "accepted_on": _iso(case.accepted_on),
+        "rejected_on": _iso(case.rejected_on),
+        "rejection_reason": case.rejection_reason,
+        "withdrawn_on": _iso(case.withdrawn_on),
+        "withdrawal_reason": case.withdrawal_reason,
+        "late_application": case.late_application,
+        "late_reason": case.late_reason,
+        "statement": case.statement,
+        "situations": case.situations,
+        "materials": case.materials,
+        "accountability": {"organ": case.accountability_organ,
+                           "started_on": _iso(case.accountability_started_on),
+                           "matter": case.accountability_matter, "by_self": case.accountability_by_self},
+        "applicant": _clean(model_to_dict(applicant, recurse=False)) | {"id": None},
+        "cadres": cadres,
+        "deadlines": {name: _iso(getattr(case, name))
+                      for name in ("application_due", "report_due", "report_limit", "letter_due")},
+        "active_deadline": _deadline_json(active),
+        "overdue": bool(active and active.state == OVERDUE),
+        "estimated": case.deadlines_estimated,
+        "estimated_years": years,
+        "warnings": _warnings(case, active, years, reports, determinations),
+        "allowed_actions": workflow.allowed_actions(case.status),
+        "suspensions": _rows(Suspension, case, Suspension.suspended_on),
+        "extensions": _rows(Extension, case, Extension.approved_on),
+        "notes": _rows(InvestigationNote, case, InvestigationNote.held_on),
+        "evidence": [row | {"files": [_clean(model_to_dict(f, recurse=False)) | {"evidence": None}
+                                      for f in EvidenceFile.select().where(EvidenceFile.evidence == row["id"])]}
+                     for row in _rows(Evidence, case, Evidence.received_on)],
+        "assessments": [row | {"kind_label": ASSESSMENT_KINDS.get(row["kind"], row["kind"])}
+                        for row in _rows(ExpertAssessment, case, ExpertAssessment.held_on)],
+        "reports": reports,
+        "determinations": [row | {"outcome_label": policy.outcome(row["outcome"]).label} for row in determinations],
+        "deliveries": deliveries,
+        "archive": _rows(ArchiveRecord, case, ArchiveRecord.archived_on),
+        "reopenings": _rows(Reopening, case, Reopening.reopened_on),
+    }
+
+
+def _warnings(case: Case, active: DeadlineState | None, estimated_years: list[int],
+              reports: list[dict[str, Any]], determinations: list[dict[str, Any]]) -> list[str]:
+    warnings: list[str] = []
+    if estimated_years:
+        years = "、".join(str(y) for y in estimated_years)
+        warnings.append(f"{years}年尚无官方节假日安排，期限按法定节假日规则估算（{SOURCE_LABELS['estimated']}），"
+                        "请在国务院公布安排后导入（calendar import）")
+    if case.late_application:
+        note = f"，受理理由：{case.late_reason}" if case.late_reason else "，受理时须说明理由"
+        warnings.append(f"逾期申请：应在 {_iso(case.application_due)} 前提出，{_iso(case.received_on)} 收到{note}")
+    if active and active.state == OVERDUE:
+        label = "出具调查报告" if active.name == "report_due" else "下发认定书"
+        warnings.append(f"已超过{label}期限 {_iso(active.due)}（逾期 {-active.workdays_left} 个工作日）")
+    elif active and active.state == "due_soon":
+        label = "出具调查报告" if active.name == "report_due" else "下发认定书"
+        warnings.append(f"{label}期限 {_iso(active.due)} 临近（还剩 {active.workdays_left} 个工作日）")
+    if reports and case.report_due and reports[-1]["reported_on"] > case.report_due.isoformat():
+        warnings.append(f"调查报告于 {reports[-1]['reported_on']} 出具，晚于期限 {_iso(case.report_due)}")
+    if determinations and case.letter_due and determinations[-1]["determined_on"] > case.letter_due.isoformat():
+        warnings.append(f"认定于 {determinations[-1]['determined_on']} 作出，晚于下发认定书期限 {_iso(case.letter_due)}")
+    return warnings
+
+
+def list_cases(ws: Workspace, status: str | None = None, overdue_only: bool = False) -> list[dict[str, Any]]:
+    """One line per case, newest first; ``overdue_only`` keeps cases past their active deadline."""
+    query = (Case.select(Case, Applicant.name.alias("applicant_name"))
+             .join(Applicant, on=(Applicant.case == Case.id))
+             .order_by(Case.year.desc(), Case.seq.desc()))
+    if status:
+        query = query.where(Case.status == status)
+    if overdue_only:
+        today = ws.today()
+        query = query.where(((Case.status == "investigating") & (Case.report_due < today))
+                            | (Case.status.in_(["reported", "determined"]) & (Case.letter_due < today)))
+    cases = list(query.objects().iterator())
+    names = _cadre_names([c.id for c in cases])
+    delivered = _delivered([c.id for c in cases if c.status == "determined"])
+    outcomes = _outcomes([c.id for c in cases if c.status in ("determined", "archived")])
+    result = []
+    for case in cases:
+        active = active_deadline(ws, case, delivered.get(case.id, set()))
+        if overdue_only and not (active and active.state == OVERDUE):
+            continue
+        result.append({
+            "number": case.number, "uuid": case.uuid, "status": case.status,
+            "status_label": workflow.status_label(case.status), "received_on": _iso(case.received_on),
+            "applicant": case.applicant_name, "cadres": names.get(case.id, []),
+            "outcome": outcomes.get(case.id), "late_application": case.late_application,
+            "active_deadline": _deadline_json(active), "overdue": bool(active and active.state == OVERDUE),
+            "estimated": case.deadlines_estimated,
+        })
+    return result
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _cadre_names(case_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for chunk in _chunks(case_ids):
+        rows: Any = (CaseCadre.select(CaseCadre.case, Cadre.name).join(Cadre).where(CaseCadre.case.in_(chunk))
+                     .order_by(CaseCadre.id).tuples())
+        for case_id, name in rows:
+            names.setdefault(case_id, []).append(name)
+    return names
+
+
+def _delivered(case_ids: list[int]) -> dict[int, set[str]]:
+    result: dict[int, set[str]] = {}
+    for chunk in _chunks(case_ids):
+        rows: Any = Delivery.select(Delivery.case, Delivery.recipient).where(Delivery.case.in_(chunk)).tuples()
+        for case_id, recipient in rows:
+            result.setdefault(case_id, set()).add(recipient)
+    return result
+
+
+def _outcomes(case_ids: list[int]) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for chunk in _chunks(case_ids):
+        rows: Any = (Determination.select(Determination.case, Determination.outcome).where(Determination.case.in_(chunk))
+                     .order_by(Determination.determined_on, Determination.id).tuples())
+        for case_id, outcome in rows:
+            result[case_id] = outcome
+    return result

@@ -1,0 +1,37 @@
+"""``check``: is this installation sound? Database pages, foreign keys, the audit chain, attachments."""
+from __future__ import annotations
+
+import hashlib
+
+from core.services.actions import stored_file_path
+from core.services.workspace import Workspace
+from models.case import Case
+from models.procedure import EvidenceFile
+
+
+def _file_problems(ws: Workspace) -> list[str]:
+    problems = []
+    for row in EvidenceFile.select(EvidenceFile.sha256, EvidenceFile.original_name).distinct().iterator():
+        path = stored_file_path(ws.files_dir, row.sha256)
+        if not path.exists():
+            problems.append(f"附件“{row.original_name}”的文件缺失（{path.name}）")
+            continue
+        sha = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        if sha.hexdigest() != row.sha256:
+            problems.append(f"附件“{row.original_name}”的内容已被改动（校验值不符）")
+    return problems
+
+
+def check_installation(ws: Workspace) -> tuple[list[str], str]:
+    """All problems found (Chinese), and a one-line summary when there are none."""
+    problems = [f"数据库损坏：{p}" for p in ws.adapter.integrity_problems()]
+    problems += [f"数据不一致：{p}" for p in ws.adapter.foreign_key_problems()]
+    audit = ws.audit.verify()
+    if not audit.ok:
+        problems.append(audit.message)
+    problems += _file_problems(ws)
+    summary = f"检查通过：数据库完整，外键一致，{audit.message}，案件 {Case.select().count()} 件"
+    return problems, summary
