@@ -151,34 +151,59 @@ def _next_seq(year: int) -> int:
     return (last or 0) + 1
 
 
+def _write_case(ws: Workspace, policy: Policy, clean: dict[str, Any], case_uuid: str | None) -> Case:
+    """Insert one validated application inside the caller's ``ws.change()``."""
+    year = clean["received_on"].year
+    seq = _next_seq(year)
+    case = Case(
+        number=f"{year}-{seq:04d}", year=year, seq=seq, policy_id=policy.id, status="registered",
+        **{k: clean[k] for k in ("handled_by", "received_on", "statement", "situations", "materials",
+                                 "accountability_organ", "accountability_started_on",
+                                 "accountability_matter", "accountability_by_self")},
+    )
+    if case_uuid:
+        case.uuid = case_uuid
+    apply_deadlines(ws, case)
+    case.save(force_insert=True)
+    Applicant.create(case=case, **clean["applicant"])
+    for fields in clean["cadres"]:
+        cadre = _cadre_row(fields)
+        CaseCadre.create(case=case, cadre=cadre, **{k: fields[k] for k in (
+            "unit", "position", "rank", "organ_type", "staff_type", "management_authority")})
+    ws.record("register", case.uuid, "case", None, {"number": case.number, "status": case.status,
+                                                    **_json_ready(clean)})
+    return case
+
+
+def _registration(case: Case, warnings: list[str]) -> Registration:
+    if case.late_application:
+        warnings.append(f"申请逾期：应在 {case.application_due} 前提出，"
+                        f"实际收到日期为 {case.received_on}；受理时须说明理由")
+    return Registration(case.number, case.uuid, case.late_application, warnings)
+
+
 def register_case(ws: Workspace, data: object, case_uuid: str | None = None) -> Registration:
     """Validate an application and register it as a new case, numbered ``YYYY-NNNN``."""
     policy = ws.policy()
     clean, warnings = validate_application(data, policy, ws.today())
     with ws.change():
-        year = clean["received_on"].year
-        seq = _next_seq(year)
-        case = Case(
-            number=f"{year}-{seq:04d}", year=year, seq=seq, policy_id=policy.id, status="registered",
-            **{k: clean[k] for k in ("handled_by", "received_on", "statement", "situations", "materials",
-                                     "accountability_organ", "accountability_started_on",
-                                     "accountability_matter", "accountability_by_self")},
-        )
-        if case_uuid:
-            case.uuid = case_uuid
-        apply_deadlines(ws, case)
-        case.save(force_insert=True)
-        Applicant.create(case=case, **clean["applicant"])
-        for fields in clean["cadres"]:
-            cadre = _cadre_row(fields)
-            CaseCadre.create(case=case, cadre=cadre, **{k: fields[k] for k in (
-                "unit", "position", "rank", "organ_type", "staff_type", "management_authority")})
-        ws.record("register", case.uuid, "case", None, {
-            "number": case.number, "status": case.status, **_json_ready(clean)})
-    if case.late_application:
-        warnings.append(f"申请逾期：应在 {case.application_due} 前提出，"
-                        f"实际收到日期为 {case.received_on}；受理时须说明理由")
-    return Registration(case.number, case.uuid, case.late_application, warnings)
+        case = _write_case(ws, policy, clean, case_uuid)
+    return _registration(case, warnings)
+
+
+def register_cases(ws: Workspace, applications: list[object]) -> list[Registration]:
+    """Register many applications in one transaction (an import, a migration from paper ledgers):
+    all are validated first, and either all are registered or none. Each gets its own audit record."""
+    policy = ws.policy()
+    checked = []
+    for index, data in enumerate(applications, start=1):
+        try:
+            checked.append(validate_application(data, policy, ws.today()))
+        except ValidationError as exc:
+            raise ValidationError(exc.field, f"第 {index} 件申请：{exc.message}") from None
+    with ws.change():
+        cases = [_write_case(ws, policy, clean, None) for clean, _ in checked]
+    return [_registration(case, warnings) for case, (_, warnings) in zip(cases, checked, strict=True)]
 
 
 def _json_ready(value: Any) -> Any:
