@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.services.workspace import Workspace  # noqa: E402
+from core.services.workspace import Workspace
 
 TODAY = date(2026, 11, 27)
 

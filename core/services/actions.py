@@ -250,13 +250,21 @@ PREPARERS: dict[str, Callable[[Case, date, dict[str, Any], Context], Step]] = {
 
 
 def _earliest_allowed(case: Case, action: str) -> tuple[date | None, str]:
-    """The date an action may not precede, with the Chinese name of that event."""
+    """The date an action may not precede, with the Chinese name of that event.
+
+    Nothing done after a reopening may be dated before it (e.g. archiving a reopened case again)."""
+    earliest, label = _preceding_event(case, action)
+    if action != "reopen":
+        reopened = _last_date(Reopening, case, "reopened_on")
+        if reopened and (earliest is None or reopened > earliest):
+            return reopened, "重新打开日期"
+    return earliest, label
+
+
+def _preceding_event(case: Case, action: str) -> tuple[date | None, str]:
     if action in ("accept", "reject", "withdraw"):
         return case.received_on, "收到申请日期"
     if action in ("extend", "note", "evidence", "expert", "report"):
-        reopened = _last_date(Reopening, case, "reopened_on")
-        if reopened and (case.accepted_on is None or reopened > case.accepted_on):
-            return reopened, "重新打开日期"
         return case.accepted_on, "受理日期"
     if action == "determine":
         return _last_date(InvestigationReport, case, "reported_on"), "调查报告日期"
