@@ -96,6 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
     c_list.add_argument("--overdue", action="store_true", help="只列出已超期的案件")
     c_list.add_argument("--json", action="store_true")
 
+    cadre = commands.add_parser("cadre", help="干部：cadre find | show | clarify | follow-up（廉政审查查询、澄清正名、回访）")
+    cd = cadre.add_subparsers(dest="cadre_command", metavar="SUBCOMMAND", required=True)
+    c_find = cd.add_parser("find", help="按姓名（包含）或身份证号码查找干部")
+    c_find.add_argument("query")
+    c_find.add_argument("--json", action="store_true")
+    c_rec = cd.add_parser("show", help="某干部的全部案件和认定结果、澄清正名、回访记录")
+    c_rec.add_argument("id_number")
+    c_rec.add_argument("--json", action="store_true")
+    for name, help_text in (("clarify", "登记澄清正名：--set matter=… [--set outcome=… --set concluded_on=…]"),
+                            ("follow-up", "登记回访：--set content=… [--set visitors=… --set case=编号]")):
+        sub = cd.add_parser(name, help=help_text)
+        sub.add_argument("id_number")
+        sub.add_argument("--date", help="受理澄清日期或回访日期（默认今天）")
+        sub.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
+
     audit = commands.add_parser("audit", help="审计记录：audit verify")
     au = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     au.add_parser("verify", help="校验审计链，指出第一条有问题的记录")
@@ -240,6 +255,41 @@ def _print_case(d: dict[str, Any]) -> None:
     print(f"可办理：{' '.join(d['allowed_actions']) or '—'}")
 
 
+def cmd_cadre(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services import cadres
+
+    if args.cadre_command == "find":
+        found = cadres.find_cadres(args.query)
+        if args.json:
+            _print_json(found)
+        for c in [] if args.json else found:
+            print(f"{c['name']}\t{c['gender']}\t{c['id_number']}\t案件 {c['cases']} 件")
+        return
+    if args.cadre_command == "show":
+        record = cadres.cadre_record(ws, args.id_number)
+        if args.json:
+            _print_json(record)
+            return
+        print(f"{record['name']}（{record['gender']}，{record['id_number']}）")
+        for case in record["cases"]:
+            outcome = f"{case['outcome_label']}（{case['determined_on']}）" if case["outcome"] else case["status_label"]
+            print(f"  {case['number']}\t{case['matter']}\t{outcome}")
+        for c in record["clarifications"]:
+            print(f"  澄清正名 {c['opened_on']}：{c['matter']} {c['outcome']}")
+        for f in record["follow_ups"]:
+            print(f"  回访 {f['visited_on']}：{f['content']}")
+        return
+    fields = _settings(args.settings, None)
+    if args.cadre_command == "clarify":
+        fields.setdefault("opened_on", args.date)
+        cadres.add_clarification(ws, args.id_number, fields)
+        print("已登记澄清正名事项")
+    else:
+        fields.setdefault("visited_on", args.date)
+        cadres.add_follow_up(ws, args.id_number, fields)
+        print("已登记回访")
+
+
 def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
     result = ws.audit.verify()
     if not result.ok:
@@ -260,7 +310,7 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
-    "audit": cmd_audit, "check": cmd_check,
+    "cadre": cmd_cadre, "audit": cmd_audit, "check": cmd_check,
 }
 
 
