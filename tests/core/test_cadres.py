@@ -16,7 +16,7 @@ ID = "640104198001011235"
 def _determined(ws, application, outcome="exempted"):
     number = register_case(ws, application).number
     for action, on, fields in [
-        ("accept", "2026-03-11", {}),
+        ("accept", "2026-03-13", {}),
         ("report", "2026-03-20", {"findings": "经查属实", "proposal": outcome}),
         ("determine", "2026-03-25", {"outcome": outcome, "reasoning": "集体研究", "approver": "张明"}),
     ]:
