@@ -16,6 +16,7 @@ from core.audit import AuditTrail
 from core.calendar import WorkCalendar
 from core.errors import UserError
 from core.policy import DEFAULT_POLICY_ID, Policy, load_policy
+from models.audit import AuditRecord
 from models.database import close_database, open_database
 from models.office import OfficeProfile
 
@@ -42,7 +43,9 @@ class Workspace:
         except OSError as exc:
             raise UserError(f"无法打开数据文件夹 {data_dir}：{exc.strerror or exc}") from None
         self.audit = AuditTrail(data_dir)
-        if self.audit.read_head() is None:
+        if self.audit.read_head() is None and not AuditRecord.select().exists():
+            # A new installation. Never write a head over existing records: a deleted head plus a
+            # truncated trail would then verify as sound.
             self.audit.write_head()
         self.calendar = self.load_calendar()
 
