@@ -18,7 +18,7 @@ from core import validation as v
 from core import workflow
 from core.errors import ActionRefused, NotFound, UserError, ValidationError
 from core.policy import Policy
-from core.services.deadline_refresh import DEADLINE_FIELDS, apply_deadlines
+from core.services.deadline_refresh import DEADLINE_FIELDS, apply_deadlines, extension_days
 from core.services.workspace import Workspace
 from models.base import now
 from models.case import Applicant, Case
@@ -121,8 +121,7 @@ def _withdraw(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
 
 def _extend(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     days = v.parse_int(f.get("days"), "days", "延长的工作日数", minimum=1, maximum=ctx.policy.verification_limit_days)
-    already = Extension.select(peewee.fn.SUM(Extension.days)).where(Extension.case == case).scalar() or 0
-    workflow.check_extension(ctx.policy, already, days)
+    workflow.check_extension(ctx.policy, extension_days(case), days)
     return Step(record=Extension(
         case=case, approved_on=on, days=days,
         reason=v.require_text(f.get("reason"), "reason", "延长理由", max_length=2000),

@@ -14,24 +14,30 @@ from models.procedure import Extension, InvestigationReport
 DEADLINE_FIELDS = ("application_due", "report_due", "report_limit", "letter_due")
 
 
+# Only what happened since the current acceptance counts: a withdrawn case that is reopened and
+# accepted again starts its verification afresh.
+
 def _latest_report_date(case: Case) -> date | None:
-    if case.id is None:
+    if case.id is None or case.accepted_on is None:
         return None
     return (InvestigationReport.select(peewee.fn.MAX(InvestigationReport.reported_on))
-            .where(InvestigationReport.case == case).scalar())
+            .where((InvestigationReport.case == case) & (InvestigationReport.reported_on >= case.accepted_on))
+            .scalar())
 
 
-def _extension_days(case: Case) -> int:
-    if case.id is None:
+def extension_days(case: Case) -> int:
+    """Working days added by extensions approved since the current acceptance."""
+    if case.id is None or case.accepted_on is None:
         return 0
-    return Extension.select(peewee.fn.SUM(Extension.days)).where(Extension.case == case).scalar() or 0
+    return (Extension.select(peewee.fn.SUM(Extension.days))
+            .where((Extension.case == case) & (Extension.approved_on >= case.accepted_on)).scalar() or 0)
 
 
 def deadlines_for(ws: Workspace, case: Case) -> Deadlines:
     return compute_deadlines(
         ws.policy(case.policy_id), ws.calendar,
         started_on=case.accountability_started_on, accepted_on=case.accepted_on,
-        extension_days=_extension_days(case), reported_on=_latest_report_date(case),
+        extension_days=extension_days(case), reported_on=_latest_report_date(case),
     )
 
 
