@@ -97,7 +97,11 @@ def load_policy(policy_id: str = DEFAULT_POLICY_ID, path: Path | None = None) ->
             raise UserError(f"找不到办法配置文件：{path.name}") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise UserError(f"办法配置文件 {path.name} 无法读取：{exc}") from None
-        _cache[path] = _parse(raw, path.name)
+        policy = _parse(raw, path.name)
+        if path == policy_file(policy_id) and policy.id != policy_id:
+            # cases store the id and find their policy by file name: the two must agree
+            raise UserError(f"办法配置文件 {path.name} 中的 id（{policy.id}）应与文件名一致")
+        _cache[path] = policy
     return _cache[path]
 
 
@@ -126,7 +130,8 @@ def _parse(raw: dict, name: str) -> Policy:
             staff_types=tuple(raw["staff_types"]),
             situations=_items(raw["situations"], "容错情形"),
             exclusions=_items(raw["exclusions"], "不得容错情形"),
-            outcomes=tuple(Outcome(str(o["code"]), str(o["label"]), bool(o["tolerant"])) for o in raw["outcomes"]),
+            outcomes=tuple(Outcome(str(o["code"]), str(o["label"]), _flag(o["tolerant"], "tolerant"))
+                           for o in raw["outcomes"]),
             distinctions=_items(raw["distinctions"], "三个区分开来"),
             protections=tuple(raw.get("protections", ())),
             articles={k: str(v) for k, v in limits.items() if k.endswith("_article")}
@@ -136,4 +141,34 @@ def _parse(raw: dict, name: str) -> Policy:
         raise UserError(f"办法配置文件 {name} 内容不完整或有误：{exc}") from None
     if policy.verification_limit_days < policy.report_days:
         raise UserError(f"办法配置文件 {name}：核实最长期限不能短于出具调查报告期限")
+    problem = _problem(policy)
+    if problem:
+        raise UserError(f"办法配置文件 {name}：{problem}")
     return policy
+
+
+def _flag(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"“{key}”应为 true 或 false")
+    return value
+
+
+def _problem(policy: Policy) -> str | None:
+    """What makes a parsed policy unusable: the rules would crash or could never be followed."""
+    days = {"application_days": policy.application_days, "report_days": policy.report_days,
+            "letter_days": policy.letter_days}
+    for key, value in days.items():
+        if value < 1:
+            return f"期限“{key}”应为正整数（工作日数），现在是 {value}"
+    if policy.due_soon_days < 0:
+        return f"临近提醒天数“due_soon_days”不能为负数，现在是 {policy.due_soon_days}"
+    for items, label in ((policy.situations, "容错情形（situations）"), (policy.exclusions, "不得容错情形（exclusions）"),
+                         (policy.outcomes, "认定结果（outcomes）"), (policy.organ_types, "单位类型（organ_types）"),
+                         (policy.staff_types, "人员类别（staff_types）")):
+        if not items:
+            return f"{label}不能为空"
+    if len(set(policy.outcome_codes)) != len(policy.outcome_codes):
+        return "认定结果（outcomes）编号重复"
+    if all(o.tolerant for o in policy.outcomes):
+        return "认定结果（outcomes）中至少应有一项不属于容错（tolerant 为 false，如“不予免责”）"
+    return None

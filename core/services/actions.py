@@ -200,9 +200,11 @@ def _determine(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
 
 def _deliver(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     recipient = v.check_choice(f.get("to"), "to", "送达对象（organ 问责实施机关 / applicant 申请人）", list(RECIPIENTS))
-    determined_on = _last_date(Determination, case, "determined_on")
+    # A reopened case may record a delivery again (a corrected or repeated service of the letter).
+    since = max(d for d in (_last_date(Determination, case, "determined_on"),
+                            _last_date(Reopening, case, "reopened_on")) if d is not None)
     already = Delivery.select().where((Delivery.case == case) & (Delivery.recipient == recipient)
-                                      & (Delivery.delivered_on >= determined_on)).exists()
+                                      & (Delivery.delivered_on >= since)).exists()
     if already:
         raise ActionRefused(f"认定书已登记送达{RECIPIENTS[recipient]}，无需重复登记")
     default_name = case.accountability_organ if recipient == "organ" else Applicant.get(Applicant.case == case).name
