@@ -3,7 +3,10 @@
 Each record's MAC covers its own fields and the previous record's MAC, under a key kept in a file in
 the data folder (never in the database). Editing, deleting or inserting a record breaks the chain
 from that record on. Truncating the tail leaves a valid chain, so the newest (seq, MAC) is also
-written to a head file after every commit; the database falling behind the head is truncation.
+written to a head file after every commit, signed with the same key so that it cannot be rewritten
+to match a shortened trail; the database falling behind the head is truncation. (Someone holding
+both the data folder and the key can still forge anything: the key protects against edits made
+with a database editor, not against the owner of the machine.)
 """
 from __future__ import annotations
 
@@ -86,14 +89,22 @@ class AuditTrail:
         head = self.read_head()
         if head is not None and head[0] > seq:
             return   # another process already wrote a newer head
-        _write_atomically(self.head_path, f"{seq} {mac}\n")
+        _write_atomically(self.head_path, f"{seq} {mac} {self._head_signature(seq, mac)}\n")
+
+    def _head_signature(self, seq: int, mac: str) -> str:
+        return _mac(self.key, GENESIS_MAC, ["head", seq, mac])
 
     def read_head(self) -> tuple[int, str] | None:
+        """The (seq, MAC) the head file records, or None when it is missing or unreadable."""
         try:
-            seq_text, mac = self.head_path.read_text(encoding="ascii").split()
+            seq_text, mac, _ = self.head_path.read_text(encoding="ascii").split()
             return int(seq_text), mac
         except (FileNotFoundError, ValueError):
             return None
+
+    def _head_is_genuine(self) -> bool:
+        seq_text, mac, signature = self.head_path.read_text(encoding="ascii").split()
+        return std_hmac.compare_digest(signature, self._head_signature(int(seq_text), mac))
 
     def verify(self) -> VerifyResult:
         previous_mac, expected_seq, count = GENESIS_MAC, 1, 0
@@ -112,6 +123,8 @@ class AuditTrail:
             if count:
                 return VerifyResult(False, count, None, f"审计链头文件 {HEAD_FILE} 缺失，无法确认记录末尾是否被截断")
             return VerifyResult(True, 0, None, "审计记录为空")
+        if not self._head_is_genuine():
+            return VerifyResult(False, count, None, f"审计链头文件 {HEAD_FILE} 的签名不符：该文件被改动过")
         head_seq, head_mac = head
         if head_seq > count:
             return VerifyResult(False, count, count + 1,

@@ -281,5 +281,18 @@ def test_tampering_shows_in_check(chain: Workspace, editor: sqlite3.Connection) 
 
 def test_head_file_follows_each_commit(chain: Workspace) -> None:
     head = (chain.data_dir / HEAD_FILE).read_text(encoding="ascii").split()
-    assert head == ["5", rows(chain)[-1]["mac"]]
+    assert head[:2] == ["5", rows(chain)[-1]["mac"]] and len(head[2]) == 64
+
+
+def test_a_head_rewritten_to_match_a_truncated_trail_is_caught(chain: Workspace,
+                                                                editor: sqlite3.Connection) -> None:
+    # Without the key, an editor can cut the trail and point the head at the new last record,
+    # but cannot sign that head.
+    editor.execute("DELETE FROM audit_record WHERE seq > 3")
+    editor.commit()
+    third_mac = editor.execute("SELECT mac FROM audit_record WHERE seq = 3").fetchone()[0]
+    signature = (chain.data_dir / HEAD_FILE).read_text(encoding="ascii").split()[2]
+    (chain.data_dir / HEAD_FILE).write_text(f"3 {third_mac} {signature}\n", encoding="ascii")
+    result = chain.audit.verify()
+    assert not result.ok and "签名不符" in result.message
     assert not list(chain.data_dir.glob("*.tmp")), os.listdir(chain.data_dir)
