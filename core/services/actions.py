@@ -121,8 +121,11 @@ def _withdraw(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
 
 def _extend(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     days = v.parse_int(f.get("days"), "days", "延长的工作日数", minimum=1, maximum=ctx.policy.verification_limit_days)
-    workflow.check_extension(ctx.policy, extension_days(case), days)
-    return Step(record=Extension(
+    already = extension_days(case)
+    workflow.check_extension(ctx.policy, already, days)
+    at_limit = already + days == ctx.policy.max_extension_days()
+    warnings = [f"核实期限已延至最长的 {ctx.policy.verification_limit_days} 个工作日，不能再延长"] if at_limit else []
+    return Step(warnings=warnings, record=Extension(
         case=case, approved_on=on, days=days,
         reason=v.require_text(f.get("reason"), "reason", "延长理由", max_length=2000),
         approver=v.require_text(f.get("approver"), "approver", "批准人", max_length=50)))
@@ -179,7 +182,8 @@ def _report(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
                                       minimum=min(ctx.policy.exclusion_numbers), maximum=max(ctx.policy.exclusion_numbers))
     proposal = v.require_text(f.get("proposal"), "proposal", "拟认定意见（proposal）", max_length=16)
     workflow.check_outcome(ctx.policy, proposal, exclusions)
-    return Step(record=InvestigationReport(
+    late = [f"调查报告晚于期限 {case.report_due} 出具，请在报告中说明原因"] if case.report_due and on > case.report_due else []
+    return Step(warnings=late, record=InvestigationReport(
         case=case, reported_on=on, exclusions=exclusions, proposal=proposal,
         findings=v.require_text(f.get("findings"), "findings", "查明的事实", max_length=50000),
         situation_analysis=_numbered_texts(f, "situation_analysis", "analysis", ctx.policy.situation_numbers,
@@ -192,7 +196,8 @@ def _determine(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     report = _latest(InvestigationReport, case, "reported_on")
     outcome = v.require_text(f.get("outcome"), "outcome", "认定结果（outcome）", max_length=16)
     workflow.check_outcome(ctx.policy, outcome, list(report.exclusions) if report else [])
-    return Step(record=Determination(
+    late = [f"认定晚于下发认定书期限 {case.letter_due}"] if case.letter_due and on > case.letter_due else []
+    return Step(warnings=late, record=Determination(
         case=case, determined_on=on, outcome=outcome,
         reasoning=v.require_text(f.get("reasoning"), "reasoning", "认定理由", max_length=20000),
         approver=v.require_text(f.get("approver"), "approver", "审批人", max_length=50)))

@@ -881,3 +881,17 @@ def test_deadlines_use_the_calendar_for_a_date_given_as_date_object(workspace: W
     number = register(workspace, application)
     perform_action(workspace, number, "accept", date(2026, 3, 11))
     assert deadline(workspace, number, "report_due") == "2026-04-01"
+
+
+def test_actions_warn_when_late_or_at_the_limit(workspace: Workspace, application: dict[str, Any]) -> None:
+    number = register_case(workspace, application).number
+    perform_action(workspace, number, "accept", "2026-03-11", {})
+    at_limit = perform_action(workspace, number, "extend", "2026-03-20",
+                              {"days": 15, "reason": "情况复杂", "approver": "王宏"})
+    assert any("30" in w for w in at_limit.warnings)
+    late = perform_action(workspace, number, "report", "2026-04-24", {"findings": "经查", "proposal": "exempted"})
+    assert any("2026-04-23" in w for w in late.warnings)
+    late = perform_action(workspace, number, "determine", "2026-05-13",
+                          {"outcome": "exempted", "reasoning": "集体研究", "approver": "张明"})
+    # letter due 10 working days after 2026-04-24, across Labour Day (1–5 May) and make-up Saturday 9 May
+    assert late.warnings == ["认定晚于下发认定书期限 2026-05-12"]
