@@ -6,9 +6,11 @@ from a PyInstaller one-folder build (which unpacks data files under ``sys._MEIPA
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 
+@cache   # resolve() is a system call; policies and templates ask for paths per case
 def app_root() -> Path:
     """The folder that holds ``resources/`` and ``templates_docx/``."""
     bundle = getattr(sys, "_MEIPASS", None)

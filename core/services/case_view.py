@@ -34,14 +34,15 @@ def _iso(value: date | None) -> str | None:
 def active_deadline(ws: Workspace, case: Case, delivered: set[str] | None = None) -> DeadlineState | None:
     """The deadline the office is working against now: the report while investigating, the letter
     from the report until it has reached both recipients."""
-    policy = ws.policy(case.policy_id)
     if case.status == "investigating" and case.report_due:
-        return deadline_state(policy, ws.calendar, "report_due", case.report_due, ws.today())
-    if case.status in ("reported", "determined") and case.letter_due:
+        name, due = "report_due", case.report_due
+    elif case.status in ("reported", "determined") and case.letter_due:
         if case.status == "determined" and delivered is not None and set(RECIPIENTS) <= delivered:
             return None
-        return deadline_state(policy, ws.calendar, "letter_due", case.letter_due, ws.today())
-    return None
+        name, due = "letter_due", case.letter_due
+    else:
+        return None
+    return deadline_state(ws.policy(case.policy_id), ws.calendar, name, due, ws.today())
 
 
 def _deadline_json(state: DeadlineState | None) -> dict[str, Any] | None:
@@ -157,7 +158,10 @@ def _warnings(case: Case, active: DeadlineState | None, estimated_years: list[in
 
 def list_cases(ws: Workspace, status: str | None = None, overdue_only: bool = False) -> list[dict[str, Any]]:
     """One line per case, newest first; ``overdue_only`` keeps cases past their active deadline."""
-    query = (Case.select(Case, Applicant.name.alias("applicant_name"))
+    # Only the columns a list shows: statements and timestamps would cost more than the rest.
+    columns = (Case.id, Case.number, Case.uuid, Case.status, Case.policy_id, Case.received_on,
+               Case.late_application, Case.report_due, Case.letter_due, Case.deadlines_estimated)
+    query = (Case.select(*columns, Applicant.name.alias("applicant_name"))
              .join(Applicant, on=(Applicant.case == Case.id))
              .order_by(Case.year.desc(), Case.seq.desc()))
     if status:
