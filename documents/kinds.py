@@ -1,0 +1,60 @@
+"""Every document the office prints: its code, its name, how it is numbered, and when a case is
+ready for it. A letter the case is not ready for is refused with the reason."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Details = dict[str, Any]   # core.services.case_view.case_details output
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    format: str                      # file | letter | form (default; an office may choose per kind)
+    number_code: str | None          # the kind's part of the 发文字号 (贺纪 + 容认 + 〔2026〕3号); None: not numbered
+    not_ready: Callable[[Details], str | None]
+    per_cadre: bool = False          # issued about a cadre, not a case
+
+
+def _always(details: Details) -> str | None:
+    return None
+
+
+def _needs(key: str, message: str) -> Callable[[Details], str | None]:
+    def check(details: Details) -> str | None:
+        return None if details.get(key) else message
+    return check
+
+
+def _suspension_by_notice(details: Details) -> str | None:
+    if not details.get("accepted_on"):
+        return "案件尚未受理，不能出具暂缓追责通知书"
+    modes = [s["mode"] for s in details.get("suspensions", [])]
+    if modes and modes[-1] != "notice":
+        return "本案由本机关暂缓追责，无需向其他部门发出暂缓追责通知书"
+    return None
+
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    Kind("application-form", "容错免责申请表", "form", None, _always),
+    Kind("acceptance-notice", "受理通知书", "letter", "容受", _needs("accepted_on", "案件尚未受理，不能出具受理通知书")),
+    Kind("rejection-notice", "不予受理通知书", "letter", "容不受",
+         _needs("rejected_on", "案件未作不予受理决定，不能出具不予受理通知书")),
+    Kind("suspension-notice", "暂缓追责通知书", "letter", "容缓", _suspension_by_notice),
+    Kind("extension-approval", "延长核实期限审批表", "form", None,
+         _needs("extensions", "案件没有延长核实期限的记录，不能出具审批表")),
+    Kind("interview-record", "谈话（调查）笔录", "form", None, _needs("notes", "案件还没有谈话（调查）笔录")),
+    Kind("expert-opinion", "专家论证意见表", "form", None, _needs("assessments", "案件还没有专家（部门）评估记录")),
+    Kind("investigation-report", "书面调查报告", "file", None, _needs("reports", "案件尚未出具调查报告")),
+    Kind("determination-letter", "容错免责认定书", "file", "容认",
+         _needs("determinations", "案件尚未作出认定，不能出具认定书")),
+    Kind("delivery-receipt", "送达回证", "form", None, _needs("determinations", "案件尚未作出认定，没有可送达的认定书")),
+    Kind("cadre-statement", "容错免责情况说明", "letter", "容说", _always, per_cadre=True),
+)}
+
+
+def kind_codes() -> list[str]:
+    return list(KINDS)
