@@ -22,6 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 
+from core.errors import UserError
 from models.audit import AuditRecord
 
 KEY_FILE = "audit.key"
@@ -65,8 +66,14 @@ class AuditTrail:
 
     def _load_or_create_key(self) -> bytes:
         if not self.key_path.exists():
-            _write_atomically(self.key_path, secrets.token_hex(32), private=True)
-        return bytes.fromhex(self.key_path.read_text(encoding="ascii").strip())
+            _create_exclusively(self.key_path, secrets.token_hex(32))
+        try:
+            key = bytes.fromhex(self.key_path.read_text(encoding="ascii").strip())
+        except (UnicodeDecodeError, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise UserError(f"审计密钥文件 {self.key_path} 已损坏，无法校验审计记录；请从备份恢复该文件")
+        return key
 
     def append(self, actor: str, action: str, case_uuid: str | None, entity: str,
                before: Any, after: Any) -> AuditRecord:
@@ -132,6 +139,28 @@ class AuditTrail:
         if head_seq and macs.get(head_seq) != head_mac:
             return VerifyResult(False, count, head_seq, f"审计记录第 {head_seq} 条与链头文件不符：记录被替换")
         return VerifyResult(True, count, None, f"审计链完整，共 {count} 条记录")
+
+
+def _create_exclusively(path: Path, text: str) -> None:
+    """Write a new private file; if another process created it first, keep theirs."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    _write_atomically(tmp, text, private=True)
+    try:
+        os.link(tmp, path)      # fails if the file exists: two processes never hold two keys
+    except FileExistsError:
+        pass
+    except OSError:             # no hard links (FAT32 or exFAT in portable mode)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+    finally:
+        os.unlink(tmp)
 
 
 def _write_atomically(path: Path, text: str, private: bool = False) -> None:

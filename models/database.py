@@ -17,6 +17,7 @@ from models.base import SchemaVersion, database_proxy
 from models.cadre_care import Clarification, FollowUp
 from models.calendar import ImportedSchedule
 from models.case import Applicant, Cadre, Case, CaseCadre
+from models.documents import IssuedNumber
 from models.migrations import LATEST_VERSION, MIGRATIONS
 from models.office import OfficeProfile, Setting
 from models.procedure import (
@@ -37,6 +38,7 @@ ALL_MODELS: list[type[peewee.Model]] = [
     SchemaVersion, OfficeProfile, Setting, Case, Applicant, Cadre, CaseCadre, Suspension, Extension,
     InvestigationNote, Evidence, EvidenceFile, ExpertAssessment, InvestigationReport, Determination,
     Delivery, ArchiveRecord, Reopening, Clarification, FollowUp, ImportedSchedule, AuditRecord,
+    IssuedNumber,
 ]
 
 DATABASE_FILE = "rongcuo.sqlite3"
@@ -75,6 +77,10 @@ def _bring_up_to_date(adapter: SqliteAdapter, data_dir: Path) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         adapter.backup_to(data_dir / "backups" / f"before-migration-v{current}-{stamp}.sqlite3")
     with adapter.write_transaction():
+        # Another process may have created or migrated the schema while this one waited for the lock.
+        current = schema_version(adapter)
+        if current == LATEST_VERSION:
+            return
         if current == 0:
             adapter.db.create_tables(ALL_MODELS)
             adapter.install_append_only(AuditRecord._meta.table_name)

@@ -190,3 +190,33 @@ def test_failing_migration_changes_nothing(v1_database: Path, data_dir: Path,
     ws.close()
     assert versions(v1_database) == [1, 2]
     assert "migrated_note" in columns(v1_database, "case")
+
+
+OPENER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+data, go = Path(sys.argv[1]), Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.001)
+from core.services.workspace import Workspace
+ws = Workspace(data, actor="p")
+print(ws.audit.key.hex())
+"""
+
+
+def test_processes_opening_a_new_data_folder_together_share_one_schema_and_one_key(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(tmp_path / "data"), str(go), str(root)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    go.touch()
+    results = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1
+    conn = sqlite3.connect(str(tmp_path / "data" / DATABASE_FILE))
+    assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+    conn.close()
