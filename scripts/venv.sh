@@ -30,4 +30,17 @@ ensure_venv() {
         "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$root/$req" || return 1
         echo "$want" > "$stamp"
     fi
+    # Letters fall back to static Noto Sans SC instances cut from the variable font the
+    # justmytype-intl-cjk package ships (documents/fonts.py BUNDLED_INSTANCES names these files).
+    # Made once; load_fonts() makes them itself if they are still missing, so failure is not fatal.
+    local gen="$root/resources/fonts/generated" f missing=0
+    for f in NotoSansSC-Regular.ttf NotoSansSC-Medium.ttf NotoSansSC-Bold.ttf; do
+        [ -f "$gen/$f" ] || missing=1
+    done
+    if [ "$missing" = 1 ]; then
+        echo "首次运行：正在生成公文备用字体（Noto Sans SC 常规、中等、粗体，约需半分钟）…" >&2
+        if ! (cd "$root" && "$root/.venv/bin/python" -c 'from documents.fonts import prepare_bundled_fonts; prepare_bundled_fonts()'); then
+            echo "警告：备用字体生成失败，将在首次生成公文时重试。" >&2
+        fi
+    fi
 }
