@@ -5,6 +5,8 @@ or a forbidden line-start character.
 """
 from __future__ import annotations
 
+import math
+
 MM = 72 / 25.4                      # points per millimetre
 
 # Page (A4, bound on the left) and the text block (版心).
@@ -57,7 +59,7 @@ SIGNATURE_RIGHT_INDENT_CHARS = 2            # without seal: 署名 2 characters 
 SEALED_DATE_RIGHT_INDENT_CHARS = 4          # with seal: 成文日期 4 characters in from the right
 DATE_SHIFT_FROM_SIGNATURE_CHARS = 2
 COLOPHON_SIDE_INDENT_CHARS = 1
-BLANK_LINES_BEFORE_SIGNATURE_WITH_SEAL = 3  # room for the hand-stamped seal above the date
+BLANK_LINES_BEFORE_SIGNATURE_WITH_SEAL = 2  # the seal (about 4 lines tall) tops within one line of the body
 
 # Line breaking (避头尾): no line starts with the first set, none ends with the second.
 NO_LINE_START = "，。、；：？！）》」』】〕”’…—·%,.;:?!)]}"
@@ -74,3 +76,49 @@ OFFICIAL_FONTS: dict[str, tuple[str, ...]] = {
     "heading2": ("楷体_GB2312", "楷体", "KaiTi_GB2312", "KaiTi", "simkai", "STKaiti"),
     "page_number": ("宋体", "SimSun", "simsun", "NSimSun"),
 }
+
+# --- DOCX units and paragraph roles (templates_docx/build_defaults.py, documents/docx_render.py) ---
+TWIPS_PER_PT = 20
+# Exact line spacing and the grid's w:linePitch, in twips: LINE_PITCH_PT rounded down (579), because
+# 22 × 580 twips overflow the 225 mm 版心 and Word would then fit only 21 lines.
+LINE_PITCH_TWIPS = int(LINE_PITCH_PT * TWIPS_PER_PT)
+CHAR_PITCH_TWIPS = round(CHAR_PITCH_PT * TWIPS_PER_PT)
+# 28 characters a line: 三号 text tracked (w:spacing, in twips) by CHAR_PITCH_PT − BODY_PT rounded down
+# (−0.25 pt). A line-and-character grid (w:charSpace) does the same in Word, but LibreOffice puts each
+# 16 pt glyph into two 15.79 pt cells of such a grid, so the DOCX uses a line grid and tracking.
+BODY_TRACKING_TWIPS = math.floor((CHAR_PITCH_PT - BODY_PT) * TWIPS_PER_PT)
+PAGE_NUMBER_DASH = "\u2014"                 # — 1 —: an em dash either side, one space apart
+PAGE_NUMBER_LINE_PT = PAGE_NUMBER_PT * 1.2  # height of the page-number line (for the footer distance)
+LETTERHEAD_MIN_SCALE = 50                   # a long 发文机关标志 is narrowed (w:w, per cent) down to this
+BLANK_LINES_ABOVE_DOC_NUMBER = 2            # 发文字号: two blank lines under the 标志
+BLANK_LINES_ABOVE_TITLE = 2                 # 标题: two blank lines under the red rule
+BLANK_LINES_ABOVE_ADDRESSEE = 1             # 主送机关: one blank line under the title
+BLANK_LINES_ABOVE_BLOCK = 1                 # 附件说明, 署名 (without seal), 附注: one blank line above
+
+# Paragraph role (documents.model.ROLE_STYLES) → the font role (FONT_ROLES) it prints in, and its size.
+ROLE_FONT: dict[str, str] = {
+    "letterhead": "title", "doc_number": "body", "title": "title", "addressee": "body", "body": "body",
+    "heading1": "heading1", "heading2": "heading2", "heading3": "body", "attachment_note": "body",
+    "signature": "body", "date": "body", "note": "body", "cc": "body", "printer": "body",
+    "form_title": "title", "form_text": "body", "plain": "body",
+}
+ROLE_SIZE_PT: dict[str, float] = {
+    "letterhead": LETTERHEAD_PT, "title": TITLE_PT, "form_title": TITLE_PT, "cc": COLOPHON_PT,
+    "printer": COLOPHON_PT, "form_text": FORM_PT,
+}                                           # every other role: BODY_PT
+
+# --- PDF layout (documents/pdf_render.py, documents/line_breaking.py) ---
+GRID_SCALE = CHAR_PITCH_PT / BODY_PT        # grid cell per point of type size: the 三号 grid's tracking at every size
+EM_ASCENT = 0.88                            # CJK ideographic em box: its top above the baseline, in em (box −0.12…0.88)
+HEADING_INDENT_CHARS = 2                    # 一、（一）1.（1） headings: first line indented like body paragraphs
+NOTE_INDENT_CHARS = 2                       # 附注: 2 characters in
+LETTERHEAD_LINE_SPACING = 1.15              # a 标志 given on several lines: line pitch in em
+LETTER_FORMAT_RULE_GAP_MM = 0.6             # 信函格式 double rules: the gap between the thick and the thin line
+LETTER_FORMAT_NUMBER_BELOW_RULE_EM = 7 / 8  # 信函格式: 发文字号 flush right, 7/8 of a 三号 character under the first double rule (§10.1)
+PAGE_NUMBER_DASH_RISE_EM = 0.3              # the em dash's stroke above the baseline (Noto Sans SC 0.28 em, 宋体 about 0.3)
+FORM_LINE_PITCH_PT = 20.0                   # 小四 text inside form cells: line pitch
+FORM_CELL_PAD_X_MM = 1.5                    # form cells: text inset from the left and right borders
+FORM_CELL_PAD_Y_MM = 1.5                    # form cells: text inset from the top and bottom borders
+FORM_RULE_PT = 0.75                         # form table borders
+FORM_TITLE_GAP_LINES = 1                    # form_title: blank form lines (FORM_LINE_PITCH_PT) under it
+PAGE_FOOTER_PT = FORM_PT                    # Document.page_footer (e.g. 笔录 signature line), bottom of every page

@@ -1,0 +1,329 @@
+"""The placeholders of the letter templates, built from one case.
+
+``letter_context`` turns ``core.services.case_view.case_details`` output (plain data: the caller
+reads the database, not this module), the office profile and the case's policy into the dictionary
+the DOCX templates are rendered with. Every key is documented, in Chinese, in ``docs/templates.md``.
+Dates are Chinese (``2026年11月27日``: Arabic numerals, no leading zeros); a missing date or text is
+an empty string, never ``None``, so a template can always print or test it.
+
+Sentences whose grammar depends on the data (who applied, how accountability was suspended, what the
+outcome does) are built here; everything else a letter says is wording in its template.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from core.policy import Item, Policy
+
+CHINESE_DIGITS = "〇一二三四五六七八九"
+TOLERANT_CLAUSES = {          # the outcome as the letter states it, after “对…的责任，”
+    "exempted": "予以免责（免予追究责任）",
+    "lighter": "予以从轻处理",
+    "mitigated": "予以减轻处理",
+    "not_exempted": "不予免责",
+}
+NO_ANALYSIS = "（调查组未就此项作出分析，请补充。）"
+_END_PUNCTUATION = "。！？；…”）)"
+
+
+def chinese_date(value: date | str | None) -> str:
+    """``2026-11-05`` or a date → ``2026年11月5日``; nothing → ``""``."""
+    if not value:
+        return ""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def chinese_month(value: date | str | None) -> str:
+    """A birth date → ``1980年1月`` (出生年月)."""
+    if not value:
+        return ""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.year}年{d.month}月"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1–99), for headings like ``（三）``."""
+    if n < 1 or n > 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" if tens else ""
+    return head + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def heading_order(n: int) -> str:
+    """The second-level heading number: 1 → ``（一）``."""
+    return f"（{chinese_number(n)}）"
+
+
+def sentence(text: str | None) -> str:
+    """Text as a full sentence: trimmed, ending with a full stop unless it already has one."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    return text if text[-1] in _END_PUNCTUATION else text + "。"
+
+
+def clause(text: str | None) -> str:
+    """Text to be continued inside a sentence: trimmed, without its closing full stop."""
+    return (text or "").strip().rstrip("。；;，,")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Free text as paragraphs: one per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def outcome_clause(code: str, label: str) -> str:
+    """How the letter states an outcome: ``予以免责（免予追究责任）`` …; another policy's outcome by its label."""
+    return TOLERANT_CLAUSES.get(code, f"认定为“{label}”")
+
+
+def _joined(names: list[str], sep: str = "、") -> str:
+    return sep.join(n for n in names if n)
+
+
+def county_of(*names: str) -> str:
+    """The county (district, city, banner) an office belongs to: 中共贺兰县纪委 → 贺兰县."""
+    for name in names:
+        for token in (name or "").split():
+            match = re.match(r"\S{1,12}(?:县|区|市|旗)", token.removeprefix("中共"))
+            if match:
+                return match.group(0)
+    return ""
+
+
+def _office(office: dict[str, Any]) -> dict[str, Any]:
+    organ_name = str(office.get("organ_name") or "")
+    letterhead = str(office.get("letterhead") or organ_name)
+    kind = str(office.get("organ_kind") or "纪检监察机关")
+    discipline = kind != "组织部门"
+    county = county_of(letterhead, organ_name)
+    first = letterhead.split()[0] if letterhead.split() else letterhead
+    return {
+        "organ_name": organ_name,
+        "letterhead": letterhead,
+        "signature": str(office.get("signature") or letterhead),
+        "code_prefix": str(office.get("code_prefix") or ""),
+        "organ_kind": kind,
+        "county": county,
+        "we": "我委" if discipline else "我部",
+        "printer": str(office.get("printer") or (f"{first}办公室" if first else "")),
+        "decision_body": str(office.get("decision_body")
+                             or (f"{county}纪委常委会" if discipline else f"{county}委组织部部务会")),
+        "other_organ": (f"中共{county}委组织部" if discipline else f"{county}纪委监委") if county else "",
+    }
+
+
+def _applicant(raw: dict[str, Any]) -> dict[str, Any]:
+    is_unit = raw.get("kind") == "unit"
+    name = str(raw.get("name") or "")
+    return {
+        "name": name,
+        "kind": "unit" if is_unit else "person",
+        "is_unit": is_unit,
+        "display": name if is_unit else f"{name}同志",
+        "you": "你单位" if is_unit else "你",
+        "id_number": str(raw.get("id_number") or ""),
+        "credit_code": str(raw.get("credit_code") or ""),
+        "contact_person": str(raw.get("contact_person") or ""),
+        "phone": str(raw.get("phone") or ""),
+        "address": str(raw.get("address") or ""),
+    }
+
+
+def _cadre(raw: dict[str, Any]) -> dict[str, Any]:
+    post = f"{raw.get('unit') or ''}{raw.get('position') or ''}"
+    rank = str(raw.get("rank") or "")
+    parts = [raw.get("name") or "", raw.get("gender") or "",
+             f"{chinese_month(raw.get('birth_date'))}出生" if raw.get("birth_date") else "",
+             raw.get("political_status") or "", (f"现任{post}" if post else "") + (f"（{rank}）" if rank and post else "")]
+    return {
+        "name": str(raw.get("name") or ""),
+        "gender": str(raw.get("gender") or ""),
+        "birth": chinese_month(raw.get("birth_date")),
+        "id_number": str(raw.get("id_number") or ""),
+        "political_status": str(raw.get("political_status") or ""),
+        "unit": str(raw.get("unit") or ""),
+        "position": str(raw.get("position") or ""),
+        "rank": rank,
+        "organ_type": str(raw.get("organ_type") or ""),
+        "staff_type": str(raw.get("staff_type") or ""),
+        "post": post,
+        "intro": sentence("，".join(p for p in parts if p)),
+    }
+
+
+def _suspension(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    if not rows:
+        return {"date": "", "by_notice": False, "department": "", "sentence": "", "other_clues": ""}
+    last = rows[-1]
+    by_notice = last.get("mode") == "notice"
+    department = str(last.get("notified_department") or "")
+    return {
+        "date": chinese_date(last.get("suspended_on")),
+        "by_notice": by_notice,
+        "department": department,
+        "sentence": f"并通知{department}暂缓追责" if by_notice else "并依规暂缓追责",
+        "other_clues": clause(last.get("other_clues")) if last.get("clue_scope") == "other" else "",
+    }
+
+
+def _cited(items: list[dict[str, Any]]) -> str:
+    return "、".join(f"{i['article']}“{i['text']}”" if i["article"] else f"“{i['text']}”" for i in items)
+
+
+def _item(item: Item, index: int) -> dict[str, Any]:
+    return {"no": item.no, "index": index, "order": heading_order(index), "short": item.short,
+            "text": item.text, "article": item.article}
+
+
+def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Policy, *, number: str = "",
+                   issued_on: date | None = None) -> dict[str, Any]:
+    """Every placeholder of every letter template, for one case (see ``docs/templates.md``).
+
+    ``details`` is ``case_details(ws, number)``; ``office`` has the office profile's fields
+    (organ_name, letterhead, code_prefix, organ_kind); ``number`` is the letter's 发文字号 and
+    ``issued_on`` its 成文日期 (today when not given).
+    """
+    issued = issued_on or date.today()
+    off = _office(office)
+    applicant = _applicant(details.get("applicant") or {})
+    cadres = [_cadre(c) for c in details.get("cadres") or []]
+    names = [c["name"] for c in cadres] or [applicant["name"]]
+    cadre_names = _joined(names)
+    cadre_phrase = f"{cadre_names}同志"
+    alone = (not applicant["is_unit"]) and names == [applicant["name"]]
+    units = list(dict.fromkeys(c["unit"] for c in cadres if c["unit"]))
+    accountability = details.get("accountability") or {}
+    reports = details.get("reports") or []
+    report = reports[-1] if reports else {}
+    determinations = details.get("determinations") or []
+    determination = determinations[-1] if determinations else {}
+
+    analysis = report.get("situation_analysis") or {}
+    claimed = set(details.get("situations") or [])
+    situations: list[dict[str, Any]] = []
+    for item in policy.situations:
+        if item.no in claimed:
+            entry = _item(item, len(situations) + 1)
+            entry["analysis"] = sentence(analysis.get(str(item.no))) or NO_ANALYSIS
+            situations.append(entry)
+
+    found = set(report.get("exclusions") or [])
+    exclusions: list[dict[str, Any]] = []
+    for index, item in enumerate(policy.exclusions, start=1):
+        entry = _item(item, index)
+        entry["found"] = item.no in found
+        entry["finding"] = "经审查，存在该情形" if item.no in found else "经审查，未发现该情形"
+        exclusions.append(entry)
+    exclusions_found = [e for e in exclusions if e["found"]]
+    if exclusions_found:
+        exclusion_finding = (f"存在不得容错情形{_cited(exclusions_found)}，依规不得以容错为由免予责任追究"
+                             "或者从轻、减轻处理")
+    else:
+        exclusion_finding = "未发现不得容错情形"
+
+    given = report.get("distinctions") or {}
+    distinctions: list[dict[str, Any]] = []
+    for index, item in enumerate(policy.distinctions, start=1):
+        entry = _item(item, index)
+        entry["analysis"] = sentence(given.get(str(item.no))) or NO_ANALYSIS
+        distinctions.append(entry)
+
+    def outcome_of(code: str) -> dict[str, Any]:
+        if not code:
+            return {"code": "", "label": "", "tolerant": False, "exempted": False, "clause": ""}
+        try:
+            o = policy.outcome(code)
+            label, tolerant = o.label, o.tolerant
+        except KeyError:
+            label, tolerant = code, False
+        return {"code": code, "label": label, "tolerant": tolerant, "exempted": code == "exempted",
+                "clause": outcome_clause(code, label)}
+
+    proposal = outcome_of(str(report.get("proposal") or ""))
+    outcome = outcome_of(str(determination.get("outcome") or report.get("proposal") or ""))
+
+    extensions = [{"date": chinese_date(e.get("approved_on")), "days": e.get("days") or 0,
+                   "reason": clause(e.get("reason")), "approver": str(e.get("approver") or "")}
+                  for e in details.get("extensions") or []]
+    evidence = [{"date": chinese_date(e.get("received_on")), "title": str(e.get("title") or ""),
+                 "source": str(e.get("source") or ""), "pages": e.get("pages") or 0,
+                 "description": str(e.get("description") or "")}
+                for e in details.get("evidence") or []]
+    assessments = [{"date": chinese_date(a.get("held_on")), "kind_label": str(a.get("kind_label") or ""),
+                    "participants": clause(a.get("participants")), "opinion": sentence(a.get("opinion"))}
+                   for a in details.get("assessments") or []]
+    notes = [{"date": chinese_date(n.get("held_on")), "place": str(n.get("place") or ""),
+              "interviewers": str(n.get("interviewers") or ""), "recorder": str(n.get("recorder") or ""),
+              "interviewee": str(n.get("interviewee") or "")}
+             for n in details.get("notes") or []]
+    investigators = list(dict.fromkeys(
+        name for n in notes for name in re.split(r"[、，,\s]+", n["interviewers"]) if name))
+    deadlines = details.get("deadlines") or {}
+
+    cc = [applicant["display"], off["other_organ"]]
+    cc = [c for c in dict.fromkeys(cc) if c and c != accountability.get("organ")]
+
+    return {
+        "number": number,
+        "date": chinese_date(issued),
+        "year": issued.year,
+        "office": off,
+        "policy": {"id": policy.id, "name": policy.name, "review": policy.review,
+                   "application_days": policy.application_days, "report_days": policy.report_days,
+                   "verification_limit_days": policy.verification_limit_days, "letter_days": policy.letter_days},
+        "case": {
+            "number": str(details.get("number") or ""),
+            "status_label": str(details.get("status_label") or ""),
+            "received_on": chinese_date(details.get("received_on")),
+            "accepted_on": chinese_date(details.get("accepted_on")),
+            "rejected_on": chinese_date(details.get("rejected_on")),
+            "rejection_reason": clause(details.get("rejection_reason")),
+            "late_application": bool(details.get("late_application")),
+            "late_reason": clause(details.get("late_reason")),
+            "statement": str(details.get("statement") or ""),
+            "materials": list(details.get("materials") or []),
+            "application_due": chinese_date(deadlines.get("application_due")),
+            "report_due": chinese_date(deadlines.get("report_due")),
+            "report_limit": chinese_date(deadlines.get("report_limit")),
+            "letter_due": chinese_date(deadlines.get("letter_due")),
+        },
+        "applicant": applicant,
+        "cadres": cadres,
+        "cadre_names": cadre_names,
+        "cadre_phrase": cadre_phrase,
+        "cadre_ref": "其" if alone else cadre_phrase,
+        "cadre_units": _joined(units),
+        "accountability": {"organ": str(accountability.get("organ") or ""),
+                           "started_on": chinese_date(accountability.get("started_on")),
+                           "matter": clause(accountability.get("matter")),
+                           "by_self": bool(accountability.get("by_self"))},
+        "suspension": _suspension(details.get("suspensions") or []),
+        "situations": situations,
+        "situation_names": "、".join(f"{s['article']}“{s['short']}”" for s in situations),
+        "situations_cited": _cited(situations),
+        "exclusions": exclusions,
+        "exclusions_found": exclusions_found,
+        "exclusion_finding": exclusion_finding,
+        "distinctions": distinctions,
+        "protections": list(policy.protections),
+        "protections_text": "、".join(policy.protections),
+        "investigators": "、".join(investigators),
+        "notes": notes,
+        "evidence": evidence,
+        "evidence_titles": "、".join(str(e["title"]) for e in evidence),
+        "assessments": assessments,
+        "extensions": extensions,
+        "facts": paragraphs(report.get("findings")),
+        "report": {"date": chinese_date(report.get("reported_on")), "proposal": proposal},
+        "determination": {"date": chinese_date(determination.get("determined_on")),
+                          "reasoning": sentence(determination.get("reasoning")),
+                          "approver": str(determination.get("approver") or "")},
+        "outcome": outcome,
+        "cc": cc,
+        "cc_text": "，".join(cc),
+    }

@@ -1,0 +1,584 @@
+"""Render a letter template (DOCX with Jinja placeholders) and read a rendered letter back.
+
+``render_docx`` fills a template with ``documents.context.letter_context`` output through docxtpl,
+with every placeholder required (``StrictUndefined``): a template an office broke while editing it
+(a misspelt placeholder, a ``{% if %}`` without a condition, an unknown filter) is refused with a
+Chinese message naming the file and the placeholder. It then puts the page in order whatever the
+template says: A4, the GB/T 9704 margins, a 22 × 28 document grid, odd/even page numbers
+``— 1 —``, the font families of each role on the styles, the 署名 and 成文日期 placed by the rule
+for sealed or unsealed letters, a long 发文机关标志 narrowed to fit, and the 版记 at the foot of
+the last page.
+
+``read_model`` reads a rendered DOCX back into ``documents.model.Document`` (each paragraph's style
+names its role), so the PDF renderer lays out exactly the words of the DOCX.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx import Document as open_docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from core.errors import UserError
+from documents import layout
+from documents.kinds import KINDS
+from documents.model import ROLE_STYLES, STYLE_ROLES, Cell, Document, Paragraph, Table
+
+DEFAULT_FAMILIES: dict[str, str] = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading1": "黑体",
+                                    "heading2": "楷体_GB2312", "page_number": "宋体"}
+# Signed by the people who wrote it, not sealed by the office: 署名 and 成文日期 without a seal.
+UNSEALED_KINDS = frozenset({"investigation-report"})
+FORM_FORMAT = "form"
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_TAG_FLAVOUR = re.compile(r"^(\{[{%])-?\s*(?:p|tr|tc|r)\s")    # docxtpl's {%p … %}, {%tr … %}, {{r … }}
+_BLOCK_TAGS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro", "call": "endcall",
+               "filter": "endfilter", "raw": "endraw", "block": "endblock", "autoescape": "endautoescape"}
+_INNER_TAGS = {"else", "elif", "break", "continue"}
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+def render_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
+                sealed: bool | None = None) -> bytes:
+    """The letter: ``template`` filled with ``context``, its page put in order (see the module doc).
+
+    ``families`` names the font family of each font role (``title``, ``body``, ``heading1``,
+    ``heading2``, ``page_number``); ``sealed`` says whether the seal is stamped over the date (by
+    default: unless the template is one of ``UNSEALED_KINDS``). A broken template raises
+    ``UserError`` naming it.
+    """
+    name = template.name
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        raise UserError(f"模板“{name}”不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后再试") from None
+    except OSError as exc:
+        raise UserError(f"模板“{name}”无法读取：{exc.strerror or exc}") from None
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl.render(context, env, autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        unclosed = _unclosed(_template_texts(tpl))
+        if unclosed:
+            closer = "}}" if unclosed.startswith("{{") else "%}"
+            raise UserError(f"模板“{name}”中的占位符“{unclosed}”缺少结尾的 {closer}，请修改后再试") from None
+        raise UserError(_syntax_message(name, _template_tags(tpl), env, exc)) from None
+    except jinja2.UndefinedError as exc:
+        raise UserError(_undefined_message(name, _template_tags(tpl), exc)) from None
+    except etree.XMLSyntaxError:
+        raise UserError(f"模板“{name}”填入内容后文档结构有误：{{%p … %}} 这类段落语句应单独占一个段落，请检查后再试") from None
+    except Exception as exc:  # a filter or test used on the wrong kind of value: still the template's fault
+        raise UserError(f"模板“{name}”中的占位符使用有误，无法生成文书（{type(exc).__name__}：{exc}）") from None
+    # docxtpl swaps in new header and footer parts behind python-docx's back: reopen the result.
+    rendered = io.BytesIO()
+    tpl.save(rendered)
+    doc = open_docx(io.BytesIO(rendered.getvalue()))
+    apply_layout(doc, families)
+    place_signature(doc, template.stem not in UNSEALED_KINDS if sealed is None else sealed)
+    break_title(doc)
+    fit_letterhead(doc)
+    anchor_colophon(doc)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def apply_layout(doc: DocxDocument, families: dict[str, str] | None = None) -> None:
+    """Page, grid, page numbers and role fonts per GB/T 9704 (also used to build the default templates)."""
+    fams = DEFAULT_FAMILIES | (families or {})
+    for section in doc.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Mm(layout.PAGE_WIDTH_MM)
+        section.page_height = Mm(layout.PAGE_HEIGHT_MM)
+        section.top_margin = Mm(layout.TOP_MARGIN_MM)
+        section.bottom_margin = Mm(layout.BOTTOM_MARGIN_MM)
+        section.left_margin = Mm(layout.LEFT_MARGIN_MM)
+        section.right_margin = Mm(layout.RIGHT_MARGIN_MM)
+        section.gutter = Mm(0)
+        section.footer_distance = Mm(layout.BOTTOM_MARGIN_MM - layout.PAGE_NUMBER_BELOW_TEXT_MM
+                                     - layout.PAGE_NUMBER_LINE_PT / layout.MM)
+        section.different_first_page_header_footer = False
+        _set_grid(section._sectPr)
+        section.footer.is_linked_to_previous = False
+        section.even_page_footer.is_linked_to_previous = False
+        _page_number(section.footer._element, fams["page_number"], odd=True)
+        _page_number(section.even_page_footer._element, fams["page_number"], odd=False)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _set_fonts(doc, fams)
+
+
+def _set_grid(sectPr: Any) -> None:
+    grid = sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        after = [sectPr.find(qn(t)) for t in ("w:printerSettings", "w:sectPrChange")]
+        anchor = next((a for a in after if a is not None), None)
+        if anchor is not None:
+            anchor.addprevious(grid)
+        else:
+            sectPr.append(grid)
+    grid.attrib.clear()
+    grid.set(qn("w:type"), "lines")          # 28 characters come from tracking (layout.BODY_TRACKING_TWIPS)
+    grid.set(qn("w:linePitch"), str(layout.LINE_PITCH_TWIPS))
+
+
+def _page_number(footer: Any, family: str, *, odd: bool) -> None:
+    """``— N —`` in 四号 宋体: odd pages one character in from the right, even from the left."""
+    for child in list(footer):
+        footer.remove(child)
+    p = OxmlElement("w:p")
+    footer.append(p)
+    pPr = p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    pPr.append(snap)
+    spacing = OxmlElement("w:spacing")
+    for key, value in (("w:before", "0"), ("w:after", "0"), ("w:line", "240"), ("w:lineRule", "auto")):
+        spacing.set(qn(key), value)
+    pPr.append(spacing)
+    ind = OxmlElement("w:ind")
+    side = "w:right" if odd else "w:left"
+    ind.set(qn(side), str(layout.CHAR_PITCH_TWIPS * layout.PAGE_NUMBER_SIDE_INDENT_CHARS))
+    pPr.append(ind)
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "right" if odd else "left")
+    pPr.append(jc)
+    dash = layout.PAGE_NUMBER_DASH
+    pieces: list[tuple[str, str]] = [("text", f"{dash} "), ("fld", "begin"), ("instr", " PAGE "),
+                                     ("fld", "separate"), ("text", "1"), ("fld", "end"), ("text", f" {dash}")]
+    for what, value in pieces:
+        r = OxmlElement("w:r")
+        rPr = r.get_or_add_rPr()
+        _fonts_on(rPr, family)
+        rPr.sz_val = Pt(layout.PAGE_NUMBER_PT)
+        if what == "fld":
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), value)
+        else:
+            el = OxmlElement("w:instrText" if what == "instr" else "w:t")
+            el.set(qn("xml:space"), "preserve")
+            el.text = value
+        r.append(el)
+        p.append(r)
+
+
+def _fonts_on(rPr: Any, family: str) -> None:
+    fonts = rPr.get_or_add_rFonts()
+    for key in list(fonts.attrib):
+        if key.lower().endswith("theme"):
+            del fonts.attrib[key]
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(key), family)
+
+
+def _set_fonts(doc: DocxDocument, fams: dict[str, str]) -> None:
+    """Each role's style names its family (ascii, hAnsi, eastAsia); the defaults name the body's."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        rPr = rpr_default.find(qn("w:rPr")) if rpr_default is not None else None
+        if rPr is not None:
+            _fonts_on(rPr, fams["body"])
+    names = {s.name: s for s in doc.styles}
+    if "Normal" in names:
+        _fonts_on(names["Normal"].element.get_or_add_rPr(), fams["body"])
+    for role, style_name in ROLE_STYLES.items():
+        style = names.get(style_name)
+        if style is not None:
+            _fonts_on(style.element.get_or_add_rPr(), fams[layout.ROLE_FONT.get(role, "body")])
+
+
+# --- placing the signature, the letterhead and the colophon -----------------------------------------
+
+def text_width(text: str) -> float:
+    """Width in characters of the body size: CJK and full-width characters 1, the rest (digits) ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text if ch not in "\t\n")
+
+
+def _role(paragraph: DocxParagraph) -> str | None:
+    try:
+        name = paragraph.style.name if paragraph.style is not None else None
+    except (KeyError, ValueError):
+        return None
+    return STYLE_ROLES.get(name or "")
+
+
+def _set_side_indent(paragraph: DocxParagraph, side: str, chars: float) -> None:
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn(f"w:{side}Chars"), str(round(chars * 100)))
+    ind.set(qn(f"w:{side}"), str(round(chars * layout.CHAR_PITCH_TWIPS)))
+
+
+def place_signature(doc: DocxDocument, sealed: bool) -> None:
+    """署名 and 成文日期 (GB/T 9704 7.3.5): with a seal the date 4 characters in from the right and the
+    署名 centred over it; without, the 署名 2 characters in and the date starting 2 characters right
+    of the 署名's start (or, if longer, 2 characters in with the 署名 centred over it). Several 署名
+    lines (an investigation team) start at the same place."""
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    dates = [i for i, p in enumerate(paragraphs) if _role(p) == "date"]
+    if not dates:
+        return
+    date_p = paragraphs[dates[-1]]
+    signatures: list[DocxParagraph] = []
+    for p in reversed(paragraphs[:dates[-1]]):
+        if _role(p) != "signature":
+            break
+        signatures.insert(0, p)
+    wd = text_width(date_p.text.strip())
+    ws = max((text_width(p.text.lstrip()) for p in signatures), default=0.0)
+    if sealed:
+        date_right = float(layout.SEALED_DATE_RIGHT_INDENT_CHARS)
+        sig_right = max(0.0, date_right + (wd - ws) / 2)
+    elif ws - wd >= layout.DATE_SHIFT_FROM_SIGNATURE_CHARS:
+        sig_right = float(layout.SIGNATURE_RIGHT_INDENT_CHARS)
+        date_right = sig_right + ws - layout.DATE_SHIFT_FROM_SIGNATURE_CHARS - wd
+    else:
+        date_right = float(layout.SIGNATURE_RIGHT_INDENT_CHARS)
+        sig_right = max(0.0, date_right + (wd - ws) / 2)
+    _set_side_indent(date_p, "right", date_right)
+    for p in signatures:
+        room = text_width(p.text) - text_width(p.text.rstrip())
+        _strip_trailing_spaces(p)
+        _set_side_indent(p, "right", sig_right + ws - text_width(p.text.strip()) + room)
+
+
+def _strip_trailing_spaces(p: DocxParagraph) -> None:
+    """Trailing spaces (room left for a handwritten name) become indent: Word counts them in a
+    right-aligned line and LibreOffice does not."""
+    for run in reversed(p.runs):
+        text = run.text
+        if text.rstrip() != text:
+            run.text = text.rstrip()
+        if run.text:
+            return
+
+
+TITLE_BREAKS = ("关于对", "关于", "同志", "的", "、", "和", "及")   # a title line may end after these
+
+
+def break_title(doc: DocxDocument) -> None:
+    """A title too long for one line is broken in two at a word boundary, the upper line the longer
+    (a trapezoid, GB/T 9704 7.3.1); the break is a line break (read back as ``\n``)."""
+    available = layout.TEXT_WIDTH_MM * layout.MM
+    for p in doc.paragraphs:
+        text = p.text
+        if _role(p) != "title" or "\n" in text or not text.strip() or not p.runs:
+            continue
+        size = p.style.font.size.pt if p.style is not None and p.style.font.size else layout.TITLE_PT
+        capacity = available / size                     # characters of the title size on one line
+        if text_width(text) <= capacity:
+            continue
+        best: tuple[float, int] | None = None
+        for word in TITLE_BREAKS:
+            for match in re.finditer(re.escape(word), text):
+                cut = match.end()
+                upper, lower = text_width(text[:cut]), text_width(text[cut:])
+                if lower > 0 and upper <= capacity and lower <= capacity:
+                    score = (upper - lower) if upper >= lower else capacity + (lower - upper)
+                    if best is None or score < best[0]:
+                        best = (score, cut)
+        if best is None:
+            continue
+        first = p.runs[0]
+        for run in p.runs[1:]:
+            run._r.getparent().remove(run._r)
+        first.text = text[:best[1]] + "\n" + text[best[1]:]
+
+
+def fit_letterhead(doc: DocxDocument) -> None:
+    """A 发文机关标志 wider than the 版心 is narrowed (w:w), then made smaller, until it fits one line."""
+    available = layout.TEXT_WIDTH_MM * layout.MM
+    for p in doc.paragraphs:
+        if _role(p) != "letterhead" or not p.text.strip():
+            continue
+        size = p.style.font.size.pt if p.style is not None and p.style.font.size else layout.LETTERHEAD_PT
+        needed = text_width(p.text.strip()) * size
+        if needed <= available:
+            continue
+        scale = max(layout.LETTERHEAD_MIN_SCALE, int(100 * available / needed))
+        smaller = min(size, available / (text_width(p.text.strip()) * scale / 100))
+        for run in p.runs:
+            rPr = run._r.get_or_add_rPr()
+            w = rPr.find(qn("w:w"))
+            if w is None:
+                w = OxmlElement("w:w")
+                rPr.append(w)
+            w.set(qn("w:val"), str(scale))
+            if smaller < size:
+                run.font.size = Pt(int(smaller * 2) / 2)
+        _sort_rpr(p)
+
+
+def _sort_rpr(p: DocxParagraph) -> None:
+    """Keep run properties in schema order after appending (w:w must precede w:sz and come after w:color …)."""
+    order = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+             "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+             "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+    rank = {qn(f"w:{t}"): i for i, t in enumerate(order)}
+    for run in p.runs:
+        rPr = run._r.rPr
+        if rPr is None:
+            continue
+        children = sorted(rPr, key=lambda el: rank.get(el.tag, len(order)))
+        for child in children:
+            rPr.append(child)
+
+
+def _rule(mm: float) -> str:
+    """A rule's thickness as a border's w:sz (eighths of a point)."""
+    return str(max(2, round(mm * layout.MM * 8)))
+
+
+def anchor_colophon(doc: DocxDocument) -> None:
+    """The 版记 (the 抄送 and 印发 paragraphs at the end) moved into a one-column table floating at the
+    foot of the 版心: rules as wide as the 版心 (0.35 mm first and last, 0.25 mm between), text one
+    character in from each side."""
+    rows: list[Any] = []
+    for p in reversed(doc.paragraphs):
+        role = _role(p)
+        if role in ("cc", "printer"):
+            rows.insert(0, p._p)
+        elif p.text.strip():
+            break
+    if not rows:
+        return
+    width = round(layout.TEXT_WIDTH_MM * layout.MM * layout.TWIPS_PER_PT)
+    side = round(layout.COLOPHON_PT * layout.TWIPS_PER_PT * layout.COLOPHON_SIDE_INDENT_CHARS)
+    outer, inner = _rule(layout.COLOPHON_OUTER_RULE_MM), _rule(layout.COLOPHON_INNER_RULE_MM)
+    tbl = OxmlElement("w:tbl")
+    tblPr = _sub(tbl, "w:tblPr", {})
+    _sub(tblPr, "w:tblpPr", {"w:leftFromText": "0", "w:rightFromText": "0", "w:vertAnchor": "margin",
+                             "w:horzAnchor": "margin", "w:tblpXSpec": "center", "w:tblpYSpec": "bottom"})
+    _sub(tblPr, "w:tblOverlap", {"w:val": "never"})
+    _sub(tblPr, "w:tblW", {"w:w": str(width), "w:type": "dxa"})
+    _sub(tblPr, "w:jc", {"w:val": "center"})
+    borders = _sub(tblPr, "w:tblBorders", {})
+    for name, size in (("top", outer), ("left", "0"), ("bottom", outer), ("right", "0"), ("insideH", inner),
+                       ("insideV", "0")):
+        _sub(borders, f"w:{name}", {"w:val": "single" if size != "0" else "nil", "w:sz": size, "w:space": "0",
+                                    "w:color": "000000"})
+    _sub(tblPr, "w:tblLayout", {"w:type": "fixed"})
+    margins = _sub(tblPr, "w:tblCellMar", {})
+    for name, value in (("top", "0"), ("left", str(side)), ("bottom", "0"), ("right", str(side))):
+        _sub(margins, f"w:{name}", {"w:w": value, "w:type": "dxa"})
+    _sub(tblPr, "w:tblLook", {"w:val": "0000"})
+    _sub(_sub(tbl, "w:tblGrid", {}), "w:gridCol", {"w:w": str(width)})
+    rows[0].addprevious(tbl)
+    for p in rows:
+        tc = _sub(_sub(tbl, "w:tr", {}), "w:tc", {})
+        _sub(_sub(tc, "w:tcPr", {}), "w:tcW", {"w:w": str(width), "w:type": "dxa"})
+        tc.append(p)            # moves the paragraph out of the body
+    # The body must end with a paragraph: a hairline one, so it never pushes onto a page of its own.
+    if tbl.getnext() is None or tbl.getnext().tag != qn("w:p"):
+        end = OxmlElement("w:p")
+        pPr = _sub(end, "w:pPr", {})
+        _sub(pPr, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": "20", "w:lineRule": "exact"})
+        _sub(_sub(pPr, "w:rPr", {}), "w:sz", {"w:val": "2"})
+        tbl.addnext(end)
+
+
+def _sub(parent: Any, tag: str, attrs: dict[str, str]) -> Any:
+    el = etree.SubElement(parent, qn(tag))
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    return el
+
+
+# --- explaining a broken template -----------------------------------------------------------------
+
+def _paragraph_texts(root: Any) -> Iterator[str]:
+    for p in root.iter(qn("w:p")):
+        yield "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _template_texts(tpl: DocxTemplate) -> list[str]:
+    """The text of every paragraph of the template (body, tables, headers, footers)."""
+    doc: DocxDocument = tpl.docx
+    roots: list[Any] = [doc.element.body]
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external:
+            roots.append(etree.fromstring(rel.target_part.blob))
+    return [text for root in roots for text in _paragraph_texts(root)]
+
+
+def _template_tags(tpl: DocxTemplate) -> list[str]:
+    """Every ``{{ … }}`` and ``{% … %}`` of the template, in order, as the office typed them."""
+    return [m.group(0) for text in _template_texts(tpl) for m in _TAG.finditer(text)]
+
+
+def _unclosed(texts: list[str]) -> str | None:
+    """A ``{{`` or ``{%`` that is not closed in its paragraph, with what follows it."""
+    for text in texts:
+        rest = _TAG.sub("", text)
+        match = re.search(r"\{[{%].{0,20}", rest)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _plain(tag: str) -> str:
+    """docxtpl's ``{%p if x %}`` as plain Jinja ``{% if x %}``."""
+    return _TAG_FLAVOUR.sub(lambda m: m.group(1) + " ", tag)
+
+
+def _keyword(tag: str) -> str:
+    inner = _plain(tag)[2:-2].strip("-+ \t\n")
+    return inner.split()[0] if tag.startswith("{%") and inner.split() else ""
+
+
+def _alone_error(tag: str, env: jinja2.Environment) -> jinja2.TemplateSyntaxError | None:
+    keyword = _keyword(tag)
+    if keyword.startswith("end") or keyword in _INNER_TAGS:
+        return None
+    source = _plain(tag)
+    if keyword in _BLOCK_TAGS or (keyword == "set" and "=" not in tag):
+        source += "{% " + _BLOCK_TAGS.get(keyword, "endset") + " %}"
+    try:
+        env.from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        return exc
+    return None
+
+
+def _reason(exc: jinja2.TemplateSyntaxError) -> str:
+    message = exc.message or ""
+    if m := re.search(r"No filter named '([^']+)'", message):
+        return f"没有名为“{m.group(1)}”的过滤器"
+    if m := re.search(r"No test named '([^']+)'", message):
+        return f"没有名为“{m.group(1)}”的判断"
+    if m := re.search(r"unknown tag '([^']+)'", message):
+        return f"“{m.group(1)}”不是可用的语句"
+    if "Expected an expression" in message:
+        return "缺少条件或表达式"
+    if "unexpected" in message.lower():
+        return "有多余或不完整的符号"
+    return "写法有误"
+
+
+def _syntax_message(name: str, tags: list[str], env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> str:
+    for tag in tags:
+        error = _alone_error(tag, env)
+        if error is not None:
+            return f"模板“{name}”中的占位符 {tag} 写法有误：{_reason(error)}，请修改后再试"
+    stack: list[tuple[str, str]] = []
+    for tag in tags:
+        keyword = _keyword(tag)
+        if keyword in _BLOCK_TAGS:
+            stack.append((keyword, tag))
+        elif keyword.startswith("end"):
+            if not stack or _BLOCK_TAGS[stack[-1][0]] != keyword:
+                return f"模板“{name}”中的 {tag} 没有对应的开始语句，请修改后再试"
+            stack.pop()
+    if stack:
+        keyword, tag = stack[-1]
+        return f"模板“{name}”中的 {tag} 缺少结束语句 {{% {_BLOCK_TAGS[keyword]} %}}，请修改后再试"
+    return f"模板“{name}”中有占位符写法有误：{_reason(exc)}，请修改后再试"
+
+
+def _undefined_message(name: str, tags: list[str], exc: jinja2.UndefinedError) -> str:
+    message = exc.message or str(exc)
+    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^'\s]+)'?", message)
+    key = next((g for g in match.groups() if g), "") if match else ""
+    if key:
+        word = re.compile(rf"(?<![\w]){re.escape(key)}(?![\w])")
+        for tag in tags:
+            if word.search(_plain(tag)[2:-2]):
+                return f"模板“{name}”中的占位符 {tag} 无法识别：没有“{key}”这一项，请对照占位符说明修改"
+        return f"模板“{name}”中的占位符“{key}”无法识别，请对照占位符说明修改"
+    return f"模板“{name}”中有占位符无法识别，请对照占位符说明修改"
+
+
+# --- reading a rendered letter back -----------------------------------------------------------------
+
+def read_model(docx_bytes: bytes, kind: str) -> Document:
+    """The letter's blocks in body order: each paragraph with the role its style names (an unknown
+    style reads as ``body``, an empty paragraph is dropped), each table as a ``Table``."""
+    try:
+        doc = open_docx(io.BytesIO(docx_bytes))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        raise UserError("文书不是有效的 Word 文档（.docx），无法读取") from None
+    blocks: list[Paragraph | Table] = []
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = DocxParagraph(child, doc._body)
+            text = paragraph.text
+            if text.strip():
+                blocks.append(Paragraph(_role(paragraph) or "body", text))
+        elif child.tag == qn("w:tbl"):
+            inside = [DocxParagraph(p, doc._body) for p in child.iter(qn("w:p"))]
+            inside = [p for p in inside if p.text.strip()]
+            if inside and all(_role(p) in ("cc", "printer") for p in inside):    # the 版记
+                blocks.extend(Paragraph(_role(p) or "body", p.text) for p in inside)
+            else:
+                blocks.append(_table(child, doc))
+    known = KINDS.get(kind)
+    return Document(kind=kind, format=known.format if known else "file", blocks=blocks,
+                    sealed=kind not in UNSEALED_KINDS)
+
+
+def _cell_text(tc: Any, doc: DocxDocument) -> tuple[str, bool, str]:
+    paragraphs = [DocxParagraph(p, doc._body) for p in tc.iter(qn("w:p"))]
+    text = "\n".join(p.text for p in paragraphs).strip("\n")
+    runs = [r for p in paragraphs for r in p.runs if r.text.strip()]
+    bold = bool(runs) and all(r.bold or (r.style is not None and r.style.font.bold) for r in runs)
+    first = paragraphs[0] if paragraphs else None
+    align = "center" if first is not None and first.alignment is not None and int(first.alignment) == 1 else "left"
+    return text, bold, align
+
+
+def _table(tbl: Any, doc: DocxDocument) -> Table:
+    grid = [int(col.get(qn("w:w")) or 0) for col in tbl.iter(qn("w:gridCol"))]
+    total = sum(grid)
+    widths = [w / total for w in grid] if total else [1 / max(1, len(grid))] * len(grid)
+    rows: list[list[Cell]] = []
+    open_cells: dict[int, Cell] = {}        # grid column → the cell a vertical merge continues
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row: list[Cell] = []
+        column = 0
+        for tc in tr.iterchildren(qn("w:tc")):
+            tcPr = tc.find(qn("w:tcPr"))
+            span_el = tcPr.find(qn("w:gridSpan")) if tcPr is not None else None
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            merge = tcPr.find(qn("w:vMerge")) if tcPr is not None else None
+            if merge is not None and merge.get(qn("w:val")) != "restart" and column in open_cells:
+                open_cells[column].rowspan += 1
+            else:
+                text, bold, align = _cell_text(tc, doc)
+                cell = Cell(text=text, colspan=span, bold=bold, align=align)
+                row.append(cell)
+                if merge is not None:
+                    open_cells[column] = cell
+                else:
+                    open_cells.pop(column, None)
+            column += span
+        rows.append(row)
+    return Table(rows=rows, widths=widths)
+
+
+def docx_text(docx_bytes: bytes) -> list[str]:
+    """Every non-empty paragraph and cell text of a DOCX body, in order (for comparisons)."""
+    return read_model(docx_bytes, "").text_lines()
+
+
+def tags_in(paragraph_texts: Iterable[str]) -> list[str]:
+    """The Jinja tags in some texts (to check a rendered letter has none left)."""
+    return [m.group(0) for text in paragraph_texts for m in _TAG.finditer(text)]
