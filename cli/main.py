@@ -126,6 +126,27 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--date", help="受理澄清日期或回访日期（默认今天）")
         sub.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
 
+    render = commands.add_parser("render", help="出具文书：render NUMBER KIND --format pdf|docx --out PATH（种类见 docs/cli.md）")
+    render.add_argument("number", help="案件编号")
+    render.add_argument("kind", help="文书种类，如 determination-letter、investigation-report")
+    render.add_argument("--format", dest="fmt", choices=["pdf", "docx"], default="pdf")
+    render.add_argument("--out", type=Path, required=True, help="输出文件")
+
+    office = commands.add_parser("office", help="本机关信息：office show | office set --set 键=值")
+    of = office.add_subparsers(dest="office_command", metavar="SUBCOMMAND", required=True)
+    of.add_parser("show", help="显示机关名称、发文机关标志、机关代字、机关类型、适用的办法")
+    o_set = of.add_parser("set", help="修改：organ_name letterhead code_prefix organ_kind policy_id")
+    o_set.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", required=True)
+
+    numbers = commands.add_parser("numbers", help="发文字号：numbers list | numbers void NUMBER --reason …")
+    nu = numbers.add_subparsers(dest="numbers_command", metavar="SUBCOMMAND", required=True)
+    n_list = nu.add_parser("list", help="已编发文字号（含作废的及其理由）")
+    n_list.add_argument("--year", type=int)
+    n_list.add_argument("--json", action="store_true")
+    n_void = nu.add_parser("void", help="作废一个发文字号（不再使用，也不会重新编发）")
+    n_void.add_argument("number")
+    n_void.add_argument("--reason", required=True)
+
     audit = commands.add_parser("audit", help="审计记录：audit verify")
     au = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     au.add_parser("verify", help="校验审计链，指出第一条有问题的记录")
@@ -305,6 +326,39 @@ def cmd_cadre(ws: Workspace, args: argparse.Namespace) -> None:
         print("已登记回访")
 
 
+def cmd_render(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services.letters import render_letter
+
+    issued = render_letter(ws, args.number, args.kind, args.fmt, args.out)
+    number = f"，文号 {issued.number}" if issued.number else ""
+    print(f"已出具{issued.label}（{issued.format.upper()}{number}）：{issued.path}")
+
+
+def cmd_office(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services.office import FIELDS, office_profile, update_office
+
+    profile = office_profile(ws) if args.office_command == "show" else update_office(
+        ws, _settings(args.settings, None))
+    for name, label in FIELDS.items():
+        print(f"{label}（{name}）：{profile[name] or '（未填写）'}")
+
+
+def cmd_numbers(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.numbering import list_numbers, void_number
+
+    if args.numbers_command == "void":
+        voided = void_number(ws, args.number, args.reason)
+        print(f"已作废：{voided.number}（{voided.void_reason}）")
+        return
+    rows = list_numbers(ws, year=args.year)
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        state = f"作废：{row['void_reason']}" if row["voided"] else ""
+        print("\t".join([row["number"], row["kind"], row["case_number"] or "", row["issued_on"], state]))
+
+
 def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
     result = ws.audit.verify()
     if not result.ok:
@@ -325,7 +379,8 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
-    "cadre": cmd_cadre, "audit": cmd_audit, "check": cmd_check,
+    "cadre": cmd_cadre, "render": cmd_render, "office": cmd_office, "numbers": cmd_numbers,
+    "audit": cmd_audit, "check": cmd_check,
 }
 
 

@@ -13,7 +13,8 @@ Details = dict[str, Any]   # core.services.case_view.case_details output
 class Kind:
     code: str
     label: str
-    format: str                      # file | letter | form (default; an office may choose per kind)
+    format: str                      # file | letter | form. The DOCX templates are in 文件格式 for now;
+                                     # 信函格式 per kind (an office setting) comes with the settings window
     number_code: str | None          # the kind's part of the 发文字号 (贺纪 + 容认 + 〔2026〕3号); None: not numbered
     not_ready: Callable[[Details], str | None]
     per_cadre: bool = False          # issued about a cadre, not a case
@@ -40,10 +41,10 @@ def _suspension_by_notice(details: Details) -> str | None:
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("application-form", "容错免责申请表", "form", None, _always),
-    Kind("acceptance-notice", "受理通知书", "letter", "容受", _needs("accepted_on", "案件尚未受理，不能出具受理通知书")),
-    Kind("rejection-notice", "不予受理通知书", "letter", "容不受",
+    Kind("acceptance-notice", "受理通知书", "file", "容受", _needs("accepted_on", "案件尚未受理，不能出具受理通知书")),
+    Kind("rejection-notice", "不予受理通知书", "file", "容不受",
          _needs("rejected_on", "案件未作不予受理决定，不能出具不予受理通知书")),
-    Kind("suspension-notice", "暂缓追责通知书", "letter", "容缓", _suspension_by_notice),
+    Kind("suspension-notice", "暂缓追责通知书", "file", "容缓", _suspension_by_notice),
     Kind("extension-approval", "延长核实期限审批表", "form", None,
          _needs("extensions", "案件没有延长核实期限的记录，不能出具审批表")),
     Kind("interview-record", "谈话（调查）笔录", "form", None, _needs("notes", "案件还没有谈话（调查）笔录")),
