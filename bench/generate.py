@@ -24,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.services.demo import MATTERS as DEMO_MATTERS
 from core.validation import CREDIT_CODE_CHARSET, credit_code_check_char, id_check_char
 
 LAST_DAY = date(2026, 11, 27)
@@ -79,14 +80,7 @@ RANKS = ("一级调研员", "二级调研员", "三级调研员", "四级调研�
 STAFF_TYPES = ("公务员",) * 12 + ("参照公务员法管理人员", "事业单位工作人员", "聘用", "借调", "挂职")
 POLITICAL = ("中共党员",) * 8 + ("群众", "民盟盟员", "九三学社社员")
 MATTERS = (
-    "老旧小区改造项目容缺受理后材料补正不及时",
-    "企业开办“容缺审批”后部分材料与实际不符",
-    "高标准农田建设项目因上级政策调整未达预期",
-    "防汛抢险中临时调用物资手续不全",
-    "历史遗留土地确权问题化解中引发信访",
-    "医院信息化改革先行先试中系统切换出现偏差",
-    "校园安全改造工程进度滞后",
-    "招商引资项目因上级决策变动未能落地",
+    *DEMO_MATTERS,
     "疫情防控应急采购未履行完整招标程序",
     "乡村振兴产业项目因市场价格波动出现亏损",
     "征地拆迁中为推进进度简化部分审批环节",
