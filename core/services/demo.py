@@ -173,7 +173,7 @@ def _drive(ws: Workspace, number: str, spec: DemoCase, received_on: date) -> Non
         act("expert", cal.add_workdays(accepted, 8), participants="县发改局、县财政局、宁夏大学 李教授",
             opinion="经讨论评估，该事项属于探索性工作中的一般性偏差")
     proposal = spec.outcome
-    act("report", reported, findings=f"经调查核实，{MATTERS[spec.matter]}的事实清楚。",
+    act("report", reported, findings=f"{CADRES[spec.cadres[0]][0]}同志在{MATTERS[spec.matter]}一事中，出发点是推动工作，未谋取私利；偏差发现后已主动纠正，相关损失已挽回。",
         proposal=proposal, exclusions=list(spec.exclusions),
         situation_analysis={str(n): "符合该项容错情形" for n in spec.situations},
         distinctions={"1": "属于缺乏经验、先行先试出现的失误", "3": "未谋取私利"})
