@@ -126,10 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--date", help="受理澄清日期或回访日期（默认今天）")
         sub.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
 
-    render = commands.add_parser("render", help="出具文书：render NUMBER KIND --format pdf|docx --out PATH（种类见 docs/cli.md）")
-    render.add_argument("number", help="案件编号")
-    render.add_argument("kind", help="文书种类，如 determination-letter、investigation-report")
+    render = commands.add_parser("render", help="出具文书：render NUMBER KIND --format pdf|docx --out PATH；"
+                                                "空白表：render --blank KIND --out PATH（种类见 docs/cli.md）",
+                                 usage="rongcuo render (NUMBER KIND | --blank KIND) [--format pdf|docx] [--to organ|applicant] "
+                                       "--out PATH")
+    render.add_argument("number", nargs="?", help="案件编号（容错免责情况说明：干部的身份证号码）")
+    render.add_argument("kind", nargs="?", help="文书种类，如 determination-letter、investigation-report")
+    render.add_argument("--blank", metavar="KIND", help="出具空白表（供手工填写），如 application-form、interview-record")
     render.add_argument("--format", dest="fmt", choices=["pdf", "docx"], default="pdf")
+    render.add_argument("--to", dest="recipient", choices=["organ", "applicant"],
+                        help="送达回证的受送达对象：organ 问责实施机关（默认）/ applicant 申请人")
     render.add_argument("--out", type=Path, required=True, help="输出文件")
 
     office = commands.add_parser("office", help="本机关信息：office show | office set --set 键=值")
@@ -327,9 +333,18 @@ def cmd_cadre(ws: Workspace, args: argparse.Namespace) -> None:
 
 
 def cmd_render(ws: Workspace, args: argparse.Namespace) -> None:
-    from core.services.letters import render_letter
+    from core.services.letters import render_blank, render_letter
 
-    issued = render_letter(ws, args.number, args.kind, args.fmt, args.out)
+    if args.blank:
+        if args.number or args.kind or args.recipient:
+            raise UserError("出具空白表时只需给出 --blank 文书种类，不要再给案件编号、文书种类或 --to")
+        issued = render_blank(ws, args.blank, args.fmt, args.out)
+        print(f"已出具空白{issued.label}（{issued.format.upper()}）：{issued.path}")
+        return
+    if not args.kind:
+        raise UserError("请给出案件编号和文书种类，如：render 2026-0001 determination-letter --out 认定书.pdf；"
+                        "空白表用 render --blank application-form --out 申请表.pdf")
+    issued = render_letter(ws, args.number, args.kind, args.fmt, args.out, recipient=args.recipient)
     number = f"，文号 {issued.number}" if issued.number else ""
     print(f"已出具{issued.label}（{issued.format.upper()}{number}）：{issued.path}")
 

@@ -27,6 +27,20 @@ TOLERANT_CLAUSES = {          # the outcome as the letter states it, after “�
 NO_ANALYSIS = "（调查组未就此项作出分析，请补充。）"
 _END_PUNCTUATION = "。！？；…”）)"
 
+# Forms: what is left to fill in by hand, and the check boxes. □ and ■ are in GB 2312 (every official
+# font has them) and in the bundled Noto Sans SC; ☐ and ☑ are in neither, so a PDF could not print them.
+BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+UNCHECKED = "□"
+CHECKED = "■"
+APPLICANT_KINDS = ("个人", "单位")
+ASSESSMENT_KIND_LABELS = ("专家讨论评估", "有关部门评估")       # core.services.actions.ASSESSMENT_KINDS
+DELIVERY_METHODS = ("直接送达", "邮寄送达", "委托送达")
+MATERIAL_ROWS = 5            # 证明材料清单: at least this many rows (blank ones to add by hand)
+PARTICIPANT_ROWS = 6         # 专家论证意见表: at least this many 参加人员 rows
+DETERMINATION_TITLE = "容错免责认定书"
+_EXCHANGE_START = re.compile(r"(?<=[。！？!?”」』）)；;])\s*(?=[问答][：:])")
+_ORGANISATION = re.compile(r"(?:局|委|办|院|所|部|厅|处|科|中心|公司|大学|学院|学校|政府|委员会|协会|集团|站|队)$")
+
 
 def chinese_date(value: date | str | None) -> str:
     """``2026-11-05`` or a date → ``2026年11月5日``; nothing → ``""``."""
@@ -74,6 +88,40 @@ def clause(text: str | None) -> str:
 def paragraphs(text: str | None) -> list[str]:
     """Free text as paragraphs: one per non-empty line."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def boxes(options: tuple[str, ...] | list[str], chosen: str | None) -> str:
+    """Check boxes in a row: ``■个人　□单位`` (``chosen`` ticked; none when it is not an option)."""
+    return "\u3000".join(f"{CHECKED if option == chosen else UNCHECKED}{option}" for option in options)
+
+
+def exchanges(text: str | None) -> list[str]:
+    """A 笔录's text as paragraphs, a new one at every ``问：`` / ``答：`` that follows a sentence's end."""
+    out: list[str] = []
+    for line in paragraphs(text):
+        out.extend(part.strip() for part in _EXCHANGE_START.split(line) if part.strip())
+    return out
+
+
+def participants(text: str | None) -> list[dict[str, str]]:
+    """参加人员 as typed (``县发改局、宁夏大学 李教授``): one row each, split into 姓名 and 单位 — the last
+    word after a space is the name, a single word is a unit when it ends like one (局, 委, 大学 …)."""
+    rows: list[dict[str, str]] = []
+    for item in re.split(r"[、，,；;\n]+", text or ""):
+        words = item.split()
+        if not words:
+            continue
+        if len(words) > 1:
+            rows.append({"name": words[-1], "unit": " ".join(words[:-1]), "title": ""})
+        elif _ORGANISATION.search(words[0]):
+            rows.append({"name": "", "unit": words[0], "title": ""})
+        else:
+            rows.append({"name": words[0], "unit": "", "title": ""})
+    return rows
+
+
+def _padded(rows: list[dict[str, str]], keys: tuple[str, ...], at_least: int) -> list[dict[str, str]]:
+    return rows + [dict.fromkeys(keys, "") for _ in range(at_least - len(rows))]
 
 
 def outcome_clause(code: str, label: str) -> str:
@@ -180,13 +228,91 @@ def _item(item: Item, index: int) -> dict[str, Any]:
             "text": item.text, "article": item.article}
 
 
+def _person(applicant: dict[str, Any], cadres: list[dict[str, Any]]) -> dict[str, str]:
+    """The applicant as a person on the application form: the cadre of that name (or the first)."""
+    if applicant["is_unit"]:
+        return dict.fromkeys(("name", "gender", "birth", "political_status", "post", "id_number", "phone"), "")
+    cadre = next((c for c in cadres if c["name"] == applicant["name"]), cadres[0] if cadres else {})
+    return {"name": applicant["name"], "gender": cadre.get("gender", ""), "birth": cadre.get("birth", ""),
+            "political_status": cadre.get("political_status", ""), "post": cadre.get("post", ""),
+            "id_number": applicant["id_number"] or cadre.get("id_number", ""), "phone": applicant["phone"]}
+
+
+def _extension(rows: list[dict[str, Any]], report_due: str) -> dict[str, Any]:
+    """The latest extension, for its approval form; ``due_before`` / ``due_after`` come with each row
+    from the caller (the working-day arithmetic is the calendar's)."""
+    if not rows:
+        return {"date": "", "days": "", "days_text": "\u3000\u3000个工作日", "reason": "", "reason_paragraphs": [],
+                "approver": "", "due_before": "", "due_after": "", "ordinal": 0, "previous_days": 0}
+    last = rows[-1]
+    previous = sum(int(r.get("days") or 0) for r in rows[:-1])
+    days = int(last.get("days") or 0)
+    return {"date": chinese_date(last.get("approved_on")), "days": days,
+            "days_text": f"{days}个工作日" + (f"（此前已延长{previous}个工作日）" if previous else ""),
+            "reason": clause(last.get("reason")), "reason_paragraphs": [sentence(p) for p in paragraphs(last.get("reason"))],
+            "approver": str(last.get("approver") or ""), "due_before": chinese_date(last.get("due_before")),
+            "due_after": chinese_date(last.get("due_after")) or report_due, "ordinal": len(rows),
+            "previous_days": previous}
+
+
+def _note(rows: list[dict[str, Any]], cadres: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latest 笔录, with the interviewee's particulars when the interviewee is one of the cadres."""
+    keys = ("gender", "birth", "political_status", "post")
+    if not rows:
+        return {"date": "", "place": "", "interviewers": "", "recorder": "", "interviewee": "",
+                "exchanges": [], "person": dict.fromkeys(keys, "")}
+    last = rows[-1]
+    name = str(last.get("interviewee") or "").strip()
+    cadre = next((c for c in cadres if c["name"] and c["name"] == name), {})
+    return {"date": chinese_date(last.get("held_on")), "place": str(last.get("place") or ""),
+            "interviewers": str(last.get("interviewers") or ""), "recorder": str(last.get("recorder") or ""),
+            "interviewee": name, "exchanges": exchanges(last.get("text")),
+            "person": {k: str(cadre.get(k, "")) for k in keys}}
+
+
+def _assessment(rows: list[dict[str, Any]], topic: str) -> dict[str, Any]:
+    keys = ("name", "unit", "title")
+    if not rows:
+        return {"date": "", "kind_label": "", "kind_boxes": boxes(ASSESSMENT_KIND_LABELS, None), "topic": "",
+                "participants": [], "participant_rows": _padded([], keys, PARTICIPANT_ROWS), "opinion_paragraphs": []}
+    last = rows[-1]
+    people = participants(last.get("participants"))
+    label = str(last.get("kind_label") or "")
+    return {"date": chinese_date(last.get("held_on")), "kind_label": label,
+            "kind_boxes": boxes(ASSESSMENT_KIND_LABELS, label), "topic": topic, "participants": people,
+            "participant_rows": _padded(people, keys, PARTICIPANT_ROWS),
+            "opinion_paragraphs": [sentence(p) for p in paragraphs(last.get("opinion"))]}
+
+
+def _delivery(details: dict[str, Any], recipient: str, applicant: dict[str, Any], organ: str) -> dict[str, Any]:
+    """The 送达回证 of the determination letter to ``recipient`` (organ | applicant): the letter's
+    number when issued, and what the delivery record says once the delivery is registered."""
+    if not details.get("determinations"):
+        return {"recipient": recipient, "document": "", "document_number": "", "recipient_name": "", "place": "",
+                "method": "", "method_boxes": boxes(DELIVERY_METHODS, None), "date": "", "receipt": ""}
+    since = str(details["determinations"][-1].get("determined_on") or "")
+    done = [d for d in details.get("deliveries") or []
+            if d.get("recipient") == recipient and str(d.get("delivered_on") or "") >= since]
+    record = done[-1] if done else {}
+    number = str((details.get("issued_numbers") or {}).get("determination-letter") or "")
+    default_name = applicant["name"] if recipient == "applicant" else organ
+    method = str(record.get("method") or "")
+    return {"recipient": recipient, "document": DETERMINATION_TITLE + (f"（{number}）" if number else ""),
+            "document_number": number, "recipient_name": str(record.get("recipient_name") or default_name),
+            "place": applicant["address"] if recipient == "applicant" else "", "method": method,
+            "method_boxes": boxes(DELIVERY_METHODS, method), "date": chinese_date(record.get("delivered_on")),
+            "receipt": str(record.get("receipt") or "")}
+
+
 def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Policy, *, number: str = "",
-                   issued_on: date | None = None) -> dict[str, Any]:
+                   issued_on: date | None = None, recipient: str = "organ") -> dict[str, Any]:
     """Every placeholder of every letter template, for one case (see ``docs/templates.md``).
 
-    ``details`` is ``case_details(ws, number)``; ``office`` has the office profile's fields
-    (organ_name, letterhead, code_prefix, organ_kind); ``number`` is the letter's 发文字号 and
-    ``issued_on`` its 成文日期 (today when not given).
+    ``details`` is ``case_details(ws, number)``, optionally with ``issued_numbers`` (kind → the live
+    发文字号 of the case's letters) and, on each extension, ``due_before`` / ``due_after`` (ISO dates:
+    the report deadline before and after it); ``office`` has the office profile's fields
+    (organ_name, letterhead, code_prefix, organ_kind); ``number`` is the letter's 发文字号,
+    ``issued_on`` its 成文日期 (today when not given) and ``recipient`` the 送达回证's (organ | applicant).
     """
     issued = issued_on or date.today()
     off = _office(office)
@@ -268,6 +394,16 @@ def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Poli
     cc = [applicant["display"], off["other_organ"]]
     cc = [c for c in dict.fromkeys(cc) if c and c != accountability.get("organ")]
 
+    claimed_boxes = [_item(item, index) | {"claimed": item.no in claimed,
+                                             "box": CHECKED if item.no in claimed else UNCHECKED}
+                     for index, item in enumerate(policy.situations, start=1)]
+    materials = [{"index": str(i), "title": str(title), "pages": ""}
+                 for i, title in enumerate(details.get("materials") or [], start=1)]
+    materials += [{"index": str(i), "title": "", "pages": ""} for i in range(len(materials) + 1, MATERIAL_ROWS + 1)]
+    known = bool(details.get("number"))
+    topic = (f"{cadre_phrase}“{clause(accountability.get('matter'))}”问题的容错免责申请"
+             if known and details.get("assessments") else "")
+
     return {
         "number": number,
         "date": chinese_date(issued),
@@ -326,4 +462,79 @@ def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Poli
         "outcome": outcome,
         "cc": cc,
         "cc_text": "，".join(cc),
+        # forms
+        "blank": False,
+        "blank_date": BLANK_DATE,
+        "applicant_kind_boxes": boxes(APPLICANT_KINDS, ("单位" if applicant["is_unit"] else "个人") if known else None),
+        "show_person": not applicant["is_unit"],
+        "show_unit": applicant["is_unit"],
+        "person": _person(applicant, cadres),
+        "unit": {"name": applicant["name"] if applicant["is_unit"] else "", "credit_code": applicant["credit_code"],
+                 "head": "", "contact_person": applicant["contact_person"] if applicant["is_unit"] else "",
+                 "phone": applicant["phone"] if applicant["is_unit"] else "",
+                 "cadres": "、".join(f"{c['name']}（{c['post']}）" if c["post"] else c["name"] for c in cadres)
+                 if applicant["is_unit"] else ""},
+        "statement_paragraphs": paragraphs(details.get("statement")),
+        "situation_boxes": claimed_boxes,
+        "material_rows": materials,
+        "extension": _extension(list(details.get("extensions") or []), chinese_date(deadlines.get("report_due"))),
+        "note": _note(list(details.get("notes") or []), cadres),
+        "assessment": _assessment(list(details.get("assessments") or []), topic),
+        "delivery": _delivery(details, recipient, applicant, str(accountability.get("organ") or "")),
+        # the statement about one cadre (cadre_context)
+        "cadre": {"name": "", "id_number": "", "gender": "", "birth": ""},
+        "statements": [],
     }
+
+
+def blank_context(office: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """The placeholders of a blank form, to fill in by hand: no case, every box unticked, dates as
+    ``　　年　　月　　日`` where the template asks for ``blank_date``, both the person's and the
+    unit's rows of the application form."""
+    context = letter_context({}, office, policy)
+    context.update(date="", year="", blank=True, show_person=True, show_unit=True)
+    return context
+
+
+def cadre_context(record: dict[str, Any], office: dict[str, Any], policy: Policy, *, number: str = "",
+                  issued_on: date | None = None) -> dict[str, Any]:
+    """The placeholders of the 容错免责情况说明 about one cadre (LETTERS §10): ``cadre`` and
+    ``statements``, one paragraph per case (the determination, truthfully whatever its outcome; or
+    where the case stands), besides the office's and the letter's own.
+
+    ``record`` is ``core.services.cadres.cadre_record`` output whose cases also carry
+    ``applicant`` (kind, name) and ``letter_number`` (the live 发文字号 of the determination letter)."""
+    context = letter_context({}, office, policy, number=number, issued_on=issued_on)
+    we = context["office"]["we"]
+    name = str(record.get("name") or "")
+    id_number = str(record.get("id_number") or "")
+    statements: list[str] = []
+    for case in record.get("cases") or []:
+        first = not statements
+        who = (f"经查，{name}同志" + (f"（身份证号码{id_number}）" if id_number else "")) if first else "该同志"
+        received = str(case.get("received_on") or "")
+        year = f"于{received[:4]}年" if received else ""
+        matter = clause(case.get("matter"))
+        applicant = case.get("applicant") or {}
+        by = f"，由{applicant.get('name')}" if applicant.get("kind") == "unit" and applicant.get("name") else ""
+        text = f"{who}{year}因“{matter}”问题{by}提出容错免责申请，"
+        outcome = str(case.get("outcome") or "")
+        if outcome:
+            label = str(case.get("outcome_label") or outcome)
+            ref = f"（认定书文号：{case['letter_number']}）" if case.get("letter_number") else ""
+            text += (f"{we}于{chinese_date(case.get('determined_on'))}作出认定{ref}，对其在该问题中的责任"
+                     f"{outcome_clause(outcome, label)}。")
+            protections = [str(p) for p in case.get("protections") or []]
+            if outcome == "exempted" and protections:
+                text += f"根据有关规定，上述问题不影响该同志{'、'.join(protections)}。"
+        elif case.get("status") == "rejected":
+            text += f"经审查，{we}决定不予受理。"
+        elif case.get("status") == "withdrawn":
+            text += "后申请人撤回了申请。"
+        else:
+            text += f"{we}正在办理，尚未作出认定。"
+        statements.append(text)
+    context["cadre"] = {"name": name, "id_number": id_number, "gender": str(record.get("gender") or ""),
+                        "birth": chinese_month(record.get("birth_date"))}
+    context["statements"] = statements
+    return context

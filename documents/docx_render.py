@@ -10,13 +10,18 @@ for sealed or unsealed letters, a long 发文机关标志 narrowed to fit, and t
 the last page.
 
 ``read_model`` reads a rendered DOCX back into ``documents.model.Document`` (each paragraph's style
-names its role), so the PDF renderer lays out exactly the words of the DOCX.
+names its role), so the PDF renderer lays out exactly the words of the DOCX: tables with their merged
+cells and the writing room of rows with a minimum height, and the page footer's lines in the style
+``PAGE_FOOTER_STYLE`` as ``Document.page_footer``.
 """
 from __future__ import annotations
 
+import copy
 import io
+import math
 import re
 import unicodedata
+import weakref
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,6 +31,7 @@ import jinja2
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -44,6 +50,9 @@ DEFAULT_FAMILIES: dict[str, str] = {"title": "方正小标宋简体", "body": "�
 # Signed by the people who wrote it, not sealed by the office: 署名 and 成文日期 without a seal.
 UNSEALED_KINDS = frozenset({"investigation-report"})
 FORM_FORMAT = "form"
+# A paragraph in this style in the page footer is printed at the foot of every page (``Document.page_footer``,
+# e.g. the 笔录's 被调查人签名 line); the renderer keeps it above the page number.
+PAGE_FOOTER_STYLE = "表格-页脚"
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TAG_FLAVOUR = re.compile(r"^(\{[{%])-?\s*(?:p|tr|tc|r)\s")    # docxtpl's {%p … %}, {%tr … %}, {{r … }}
@@ -53,6 +62,29 @@ _INNER_TAGS = {"else", "elif", "break", "continue"}
 
 
 # --- rendering ------------------------------------------------------------------------------------
+
+class _CompiledPartsEnvironment(jinja2.Environment):
+    """docxtpl compiles every XML part of the template from a string on each render, which costs a
+    third of a letter's rendering time; a part's source does not change between renders, so the
+    compiled template is kept by its source text (a few parts per template, bounded)."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = super().from_string(source)
+            if len(self._compiled) >= 256:
+                self._compiled.clear()
+            self._compiled[source] = template
+        return template
+
+
+_ENVIRONMENT = _CompiledPartsEnvironment()
 
 def render_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
                 sealed: bool | None = None) -> bytes:
@@ -71,7 +103,7 @@ def render_docx(template: Path, context: dict[str, Any], families: dict[str, str
         raise UserError(f"模板“{name}”不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后再试") from None
     except OSError as exc:
         raise UserError(f"模板“{name}”无法读取：{exc.strerror or exc}") from None
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _ENVIRONMENT
     try:
         tpl.render(context, env, autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
@@ -103,6 +135,7 @@ def render_docx(template: Path, context: dict[str, Any], families: dict[str, str
 def apply_layout(doc: DocxDocument, families: dict[str, str] | None = None) -> None:
     """Page, grid, page numbers and role fonts per GB/T 9704 (also used to build the default templates)."""
     fams = DEFAULT_FAMILIES | (families or {})
+    keep = {s.style_id for s in doc.styles if s.name == PAGE_FOOTER_STYLE}
     for section in doc.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width = Mm(layout.PAGE_WIDTH_MM)
@@ -118,8 +151,12 @@ def apply_layout(doc: DocxDocument, families: dict[str, str] | None = None) -> N
         _set_grid(section._sectPr)
         section.footer.is_linked_to_previous = False
         section.even_page_footer.is_linked_to_previous = False
-        _page_number(section.footer._element, fams["page_number"], odd=True)
-        _page_number(section.even_page_footer._element, fams["page_number"], odd=False)
+        odd_lines = _page_number(section.footer._element, fams["page_number"], odd=True, keep=keep)
+        even_lines = _page_number(section.even_page_footer._element, fams["page_number"], odd=False, keep=keep)
+        if odd_lines and not even_lines:         # the same line on even pages
+            anchor = section.even_page_footer._element[0]
+            for p in odd_lines:
+                anchor.addprevious(copy.deepcopy(p))
     doc.settings.odd_and_even_pages_header_footer = True
     _set_fonts(doc, fams)
 
@@ -139,10 +176,15 @@ def _set_grid(sectPr: Any) -> None:
     grid.set(qn("w:linePitch"), str(layout.LINE_PITCH_TWIPS))
 
 
-def _page_number(footer: Any, family: str, *, odd: bool) -> None:
-    """``— N —`` in 四号 宋体: odd pages one character in from the right, even from the left."""
+def _page_number(footer: Any, family: str, *, odd: bool, keep: set[str] | frozenset[str] = frozenset()) -> list[Any]:
+    """``— N —`` in 四号 宋体: odd pages one character in from the right, even from the left.
+
+    The footer's paragraphs in a style of ``keep`` (style ids: ``PAGE_FOOTER_STYLE``) stay above the
+    number; they are returned."""
+    kept = [child for child in footer if child.tag == qn("w:p") and _style_id(child) in keep]
     for child in list(footer):
-        footer.remove(child)
+        if child not in kept:
+            footer.remove(child)
     p = OxmlElement("w:p")
     footer.append(p)
     pPr = p.get_or_add_pPr()
@@ -177,6 +219,13 @@ def _page_number(footer: Any, family: str, *, odd: bool) -> None:
             el.text = value
         r.append(el)
         p.append(r)
+    return kept
+
+
+def _style_id(p: Any) -> str:
+    pPr = p.find(qn("w:pPr"))
+    style = pPr.find(qn("w:pStyle")) if pPr is not None else None
+    return str(style.get(qn("w:val"))) if style is not None else ""
 
 
 def _fonts_on(rPr: Any, family: str) -> None:
@@ -213,12 +262,33 @@ def text_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text if ch not in "\t\n")
 
 
+# python-docx finds a paragraph's style by scanning every style on each access (a fifth of a
+# letter's rendering time); map style ids to roles once per document part instead.
+_roles_by_part: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def _role(paragraph: DocxParagraph) -> str | None:
-    try:
-        name = paragraph.style.name if paragraph.style is not None else None
-    except (KeyError, ValueError):
-        return None
-    return STYLE_ROLES.get(name or "")
+    part = paragraph.part
+    roles = _roles_by_part.get(part)
+    if roles is None:
+        styles = getattr(part, "styles", None)
+        if styles is None:           # a header or footer part: look the style up the slow way
+            try:
+                return STYLE_ROLES.get(paragraph.style.name if paragraph.style is not None else "")
+            except (KeyError, ValueError):
+                return None
+        roles = {style.style_id: STYLE_ROLES[style.name] for style in styles
+                 if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name in STYLE_ROLES}
+        _roles_by_part[part] = roles
+    style_id = paragraph._p.style
+    if style_id is None:
+        return STYLE_ROLES.get(_default_paragraph_style(part) or "")
+    return roles.get(style_id)
+
+
+def _default_paragraph_style(part: Any) -> str | None:
+    default = part.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return default.name if default is not None else None
 
 
 def _set_side_indent(paragraph: DocxParagraph, side: str, chars: float) -> None:
@@ -531,8 +601,19 @@ def read_model(docx_bytes: bytes, kind: str) -> Document:
             else:
                 blocks.append(_table(child, doc))
     known = KINDS.get(kind)
+    footer_lines: list[str] = []
+    if doc.sections and not doc.sections[0].footer.is_linked_to_previous:
+        footer_lines = [p.text.strip() for p in doc.sections[0].footer.paragraphs
+                        if _style_name(p) == PAGE_FOOTER_STYLE]
     return Document(kind=kind, format=known.format if known else "file", blocks=blocks,
-                    sealed=kind not in UNSEALED_KINDS)
+                    sealed=kind not in UNSEALED_KINDS, page_footer="\n".join(t for t in footer_lines if t))
+
+
+def _style_name(paragraph: DocxParagraph) -> str:
+    try:
+        return (paragraph.style.name if paragraph.style is not None else "") or ""
+    except (KeyError, ValueError):
+        return ""
 
 
 def _cell_text(tc: Any, doc: DocxDocument) -> tuple[str, bool, str]:
@@ -550,8 +631,10 @@ def _table(tbl: Any, doc: DocxDocument) -> Table:
     total = sum(grid)
     widths = [w / total for w in grid] if total else [1 / max(1, len(grid))] * len(grid)
     rows: list[list[Cell]] = []
+    min_lines: list[int] = []
     open_cells: dict[int, Cell] = {}        # grid column → the cell a vertical merge continues
     for tr in tbl.iterchildren(qn("w:tr")):
+        min_lines.append(_row_lines(tr))
         row: list[Cell] = []
         column = 0
         for tc in tr.iterchildren(qn("w:tc")):
@@ -571,7 +654,22 @@ def _table(tbl: Any, doc: DocxDocument) -> Table:
                     open_cells.pop(column, None)
             column += span
         rows.append(row)
-    return Table(rows=rows, widths=widths)
+    return Table(rows=rows, widths=widths, min_row_lines=min_lines if any(min_lines) else [])
+
+
+def _row_lines(tr: Any) -> int:
+    """A row's writing room in form lines: a minimum height (w:trHeight, “at least”) of
+    ``n × FORM_LINE_PITCH_PT`` plus the cell padding above and below reads as ``n``; 0 without one."""
+    trPr = tr.find(qn("w:trPr"))
+    height = trPr.find(qn("w:trHeight")) if trPr is not None else None
+    if height is None or height.get(qn("w:hRule")) not in (None, "atLeast"):
+        return 0
+    try:
+        points = int(height.get(qn("w:val")) or 0) / layout.TWIPS_PER_PT
+    except ValueError:
+        return 0
+    lines = (points - 2 * layout.FORM_CELL_PAD_Y_MM * layout.MM) / layout.FORM_LINE_PITCH_PT
+    return max(0, math.floor(lines + 0.25))
 
 
 def docx_text(docx_bytes: bytes) -> list[str]:

@@ -193,7 +193,12 @@ class FontSet:
         registered = set(pdfmetrics.getRegisteredFontNames())
         for face in self.faces():
             if face.name not in registered:
-                pdfmetrics.registerFont(ReportlabTTFont(face.name, str(face.path), subfontIndex=face.subfont_index))
+                font = ReportlabTTFont(face.name, str(face.path), subfontIndex=face.subfont_index)
+                pdfmetrics.registerFont(font)
+                # reportlab has just parsed the character map: keep it, rather than read the
+                # 10 MB file a second time with fontTools for coverage checks (a third of a cold render).
+                with _cmap_lock:
+                    _cmap_cache.setdefault((str(face.path), face.subfont_index), frozenset(font.face.charToGlyph))
 
     def docx_family(self, role: str) -> str:
         """The family to name in DOCX styles: the official family if installed (even one that may

@@ -17,7 +17,7 @@ class Kind:
                                      # 信函格式 per kind (an office setting) comes with the settings window
     number_code: str | None          # the kind's part of the 发文字号 (贺纪 + 容认 + 〔2026〕3号); None: not numbered
     not_ready: Callable[[Details], str | None]
-    per_cadre: bool = False          # issued about a cadre, not a case
+    per_cadre: bool = False          # issued about a cadre, not a case (not_ready gets the cadre's record)
 
 
 def _always(details: Details) -> str | None:
@@ -53,7 +53,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("determination-letter", "容错免责认定书", "file", "容认",
          _needs("determinations", "案件尚未作出认定，不能出具认定书")),
     Kind("delivery-receipt", "送达回证", "form", None, _needs("determinations", "案件尚未作出认定，没有可送达的认定书")),
-    Kind("cadre-statement", "容错免责情况说明", "letter", "容说", _always, per_cadre=True),
+    # per cadre: ``not_ready`` gets core.services.cadres.cadre_record output, not a case's details
+    Kind("cadre-statement", "容错免责情况说明", "letter", "容说",
+         _needs("cases", "该干部没有容错免责申请记录，不能出具情况说明"), per_cadre=True),
 )}
 
 

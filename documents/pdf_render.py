@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
@@ -55,6 +56,9 @@ from documents.fonts import FontSet
 from documents.kinds import KINDS
 from documents.line_breaking import Line, Token, break_paragraph, break_title, is_wide, place
 from documents.model import Cell, Document, Paragraph, Table
+
+# Compressed streams stay binary: ASCII85 only serves 7-bit channels and costs time and size.
+rl_config.useA85 = 0
 
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
@@ -89,10 +93,10 @@ def render_pdf(doc: Document, fonts: FontSet, *, page_numbers: bool = True) -> b
     """The document as PDF bytes (A4, GB/T 9704 layout; see the module docstring).
 
     Raises ``MissingGlyphError`` when a character has no glyph in any face of ``fonts``."""
+    fonts.register_reportlab()   # first: coverage checks then reuse reportlab's character maps
     missing = fonts.missing("".join(_all_text(doc)).replace(ZWSP, ""))
     if missing:
         raise MissingGlyphError(missing)
-    fonts.register_reportlab()
     return _Renderer(doc, fonts).render(page_numbers)
 
 

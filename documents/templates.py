@@ -149,4 +149,14 @@ def sample_context() -> dict[str, Any]:
     }
     office = {"organ_name": "中共示例县纪律检查委员会 示例县监察委员会", "letterhead": "中共示例县纪委 示例县监委",
               "code_prefix": "示纪", "organ_kind": "纪检监察机关"}
-    return letter_context(details, office, load_policy(), number="示纪容认〔2026〕1号", issued_on=date(2026, 4, 10))
+    details["issued_numbers"] = {"determination-letter": "示纪容认〔2026〕1号"}
+    details["deliveries"] = [{"recipient": "organ", "recipient_name": "示例县住房和城乡建设局", "delivered_on": "2026-04-13",
+                              "method": "直接送达", "receipt": "已签收"}]
+    details["extensions"][0] |= {"due_before": "2026-04-01", "due_after": "2026-04-08"}
+    details["notes"][0]["text"] = "问：请说明事情经过。答：经集体研究后先行受理，事后及时补正了材料。"
+    context = letter_context(details, office, load_policy(), number="示纪容认〔2026〕1号", issued_on=date(2026, 4, 10))
+    context["cadre"] = {"name": "张三", "id_number": "", "gender": "男", "birth": "1980年1月"}
+    context["statements"] = ["经查，张三同志于2026年因“老旧小区改造项目容缺受理后材料补正不及时”问题提出容错免责申请，"
+                             "我委于2026年4月10日作出认定（认定书文号：示纪容认〔2026〕1号），对其在该问题中的责任"
+                             "予以免责（免予追究责任）。"]
+    return context

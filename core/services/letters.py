@@ -1,5 +1,8 @@
 """Issuing a case's documents as DOCX or PDF: number, wording from the template, layout.
 
+``render_letter`` issues one document of a case (or, for a kind issued about a cadre, of a cadre);
+``render_blank`` prints a form with nothing filled in, to fill by hand.
+
 The document libraries are imported only here, when a letter is first asked for, so that the
 program starts quickly.
 """
@@ -17,7 +20,10 @@ from core.services.office import office_profile
 from core.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from core.policy import Policy
     from documents.fonts import FontSet
+    from documents.kinds import Kind
+    from models.documents import IssuedNumber
 
 FORMATS = ("pdf", "docx")
 
@@ -39,7 +45,11 @@ _DECISION_DATES = {
     "suspension-notice": ("suspensions", "suspended_on"),
     "investigation-report": ("reports", "reported_on"),
     "determination-letter": ("determinations", "determined_on"),
+    "extension-approval": ("extensions", "approved_on"),
+    "interview-record": ("notes", "held_on"),
+    "expert-opinion": ("assessments", "held_on"),
 }
+RECIPIENTS = ("organ", "applicant")     # 送达回证: the accountability organ or the applicant
 
 
 def _issued_on(kind: str, details: dict[str, Any], today: date) -> date:
@@ -50,12 +60,9 @@ def _issued_on(kind: str, details: dict[str, Any], today: date) -> date:
     return date.fromisoformat(value) if value else today
 
 
-def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Path) -> IssuedLetter:
-    """Write one document of a case to ``out``; refused when the case is not ready for it."""
-    from core.numbering import issue_number
-    from documents.context import letter_context
+def _spec(kind: str, fmt: str) -> Kind:
     from documents.kinds import KINDS
-    from documents.templates import render_kind, template_kinds
+    from documents.templates import template_kinds
 
     if fmt not in FORMATS:
         raise UserError(f"格式“{fmt}”无效，应为 pdf 或 docx")
@@ -65,6 +72,25 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     if kind not in template_kinds():
         ready = "、".join(f"{k}（{KINDS[k].label}）" for k in template_kinds())
         raise UserError(f"本版本尚未提供“{spec.label}”的模板。目前可出具：{ready}")
+    return spec
+
+
+def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Path, *,
+                  recipient: str | None = None) -> IssuedLetter:
+    """Write one document of a case to ``out``; refused when the case is not ready for it.
+
+    For a kind issued about a cadre (``Kind.per_cadre``) ``case_number`` is the cadre's ID number
+    (or a case number, when the case concerns one cadre). ``recipient`` (organ | applicant, by
+    default organ) says whose 送达回证 it is."""
+    from core.numbering import issue_number
+    from documents.context import letter_context
+    from documents.templates import render_kind
+
+    spec = _spec(kind, fmt)
+    if recipient is not None and recipient not in RECIPIENTS:
+        raise UserError(f"受送达对象“{recipient}”无效，应为 organ（问责实施机关）或 applicant（申请人）")
+    if spec.per_cadre:
+        return _render_about_cadre(ws, case_number, spec, fmt, out)
     details = case_details(ws, case_number)
     reason = spec.not_ready(details)
     if reason:
@@ -74,13 +100,108 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
         issued = issue_number(ws, kind=kind, kind_code=spec.number_code, case_uuid_or_number=details["uuid"],
                               issued_on=issued_on)
         number, issued_on = issued.number, issued.issued_on
-    context = letter_context(details, office_profile(ws), ws.policy(details["policy"]), number=number,
-                             issued_on=issued_on)
+    policy = ws.policy(details["policy"])
+    context = letter_context(_with_form_data(ws, details, policy), office_profile(ws), policy, number=number,
+                             issued_on=issued_on, recipient=recipient or "organ")
     fonts = _fonts()
     docx = render_kind(kind, context, ws.data_dir, _families(fonts))
     data = docx if fmt == "docx" else _pdf(docx, kind, fonts)
     _write_atomically(out, data)
     return IssuedLetter(kind, spec.label, fmt, out, number, issued_on)
+
+
+def render_blank(ws: Workspace, kind: str, fmt: str, out: Path) -> IssuedLetter:
+    """Write a blank form of ``kind`` (the same template, nothing filled in) to ``out``."""
+    from documents.context import blank_context
+    from documents.kinds import KINDS
+    from documents.templates import render_kind
+
+    spec = _spec(kind, fmt)
+    if spec.format != "form":
+        forms = "、".join(f"{k}（{s.label}）" for k, s in KINDS.items() if s.format == "form")
+        raise UserError(f"“{spec.label}”不是表格，没有空白表。可出具空白表的：{forms}")
+    fonts = _fonts()
+    docx = render_kind(kind, blank_context(office_profile(ws), ws.policy()), ws.data_dir, _families(fonts))
+    _write_atomically(out, docx if fmt == "docx" else _pdf(docx, kind, fonts))
+    return IssuedLetter(kind, spec.label, fmt, out, "", ws.today())
+
+
+def _live_numbers(ws: Workspace, case: str) -> dict[str, str]:
+    """The case's live 发文字号 by kind (letters to one recipient each)."""
+    from core.numbering import numbers_for_case
+
+    return {row.kind: row.number for row in numbers_for_case(ws, case) if row.voided_at is None and not row.recipient}
+
+
+def _with_form_data(ws: Workspace, details: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """What the forms need besides the case: the letters' numbers, and the report deadline before and
+    after each extension (working days from acceptance, never past the verification limit)."""
+    accepted = details.get("accepted_on")
+    extensions, total = [], 0
+    for row in details.get("extensions") or []:
+        dates = {}
+        for key, days in (("due_before", total), ("due_after", total + int(row.get("days") or 0))):
+            limit = min(policy.report_days + days, policy.verification_limit_days)
+            dates[key] = ws.calendar.add_workdays(date.fromisoformat(accepted), limit).isoformat() if accepted else None
+        total += int(row.get("days") or 0)
+        extensions.append(row | dates)
+    return details | {"issued_numbers": _live_numbers(ws, details["uuid"]), "extensions": extensions}
+
+
+def _render_about_cadre(ws: Workspace, key: str, spec: Kind, fmt: str, out: Path) -> IssuedLetter:
+    from core.numbering import issue_number
+    from core.services.cadres import cadre_record
+    from documents.context import cadre_context
+    from documents.templates import render_kind
+
+    record = cadre_record(ws, _cadre_key(key))
+    reason = spec.not_ready(record)
+    if reason:
+        raise ActionRefused(reason)
+    cases = []
+    for case in record["cases"]:
+        details = case_details(ws, case["number"])
+        cases.append(case | {"applicant": details["applicant"],
+                             "letter_number": _live_numbers(ws, details["uuid"]).get("determination-letter", "")})
+    number, issued_on = "", ws.today()
+    if spec.number_code:
+        recipient = f"cadre:{record['uuid']}"
+        issued = _issued_today(spec.code, recipient, issued_on) or issue_number(
+            ws, kind=spec.code, kind_code=spec.number_code, issued_on=issued_on, recipient=recipient)
+        number, issued_on = issued.number, issued.issued_on
+    context = cadre_context(record | {"cases": cases}, office_profile(ws), ws.policy(), number=number,
+                            issued_on=issued_on)
+    fonts = _fonts()
+    docx = render_kind(spec.code, context, ws.data_dir, _families(fonts))
+    _write_atomically(out, docx if fmt == "docx" else _pdf(docx, spec.code, fonts))
+    return IssuedLetter(spec.code, spec.label, fmt, out, number, issued_on)
+
+
+def _cadre_key(key: str) -> str:
+    """A cadre's ID number as given, or the one cadre of the case numbered ``key``."""
+    from models.case import Cadre, Case, CaseCadre
+
+    case = Case.get_or_none(Case.number == key.strip())
+    if case is None:
+        return key
+    cadres = list(Cadre.select().join(CaseCadre).where(CaseCadre.case == case).order_by(CaseCadre.id))
+    if len(cadres) != 1:
+        listed = "、".join(f"{c.name}（{c.id_number or c.uuid}）" for c in cadres)
+        raise UserError(f"案件 {case.number} 涉及{len(cadres)}名干部：{listed}。情况说明按干部出具，请改用干部的身份证号码")
+    return str(cadres[0].id_number or cadres[0].uuid)
+
+
+def _issued_today(kind: str, recipient: str, on: date) -> IssuedNumber | None:
+    """A statement about a cadre printed again the same day keeps its number (not tied to a case,
+    ``issue_number`` would give a new one each time)."""
+    from models.documents import IssuedNumber
+
+    row: IssuedNumber | None = (IssuedNumber.select()
+                                .where(IssuedNumber.case.is_null() & (IssuedNumber.kind == kind)
+                                       & (IssuedNumber.recipient == recipient) & (IssuedNumber.issued_on == on)
+                                       & IssuedNumber.voided_at.is_null())
+                                .order_by(IssuedNumber.seq.desc()).first())
+    return row
 
 
 def _fonts() -> FontSet:

@@ -44,7 +44,8 @@ from models.office import OfficeProfile
 TODAY = date(2026, 11, 27)
 LETTER_DATE = "2026年11月27日"
 MAIN_KINDS = ("investigation-report", "determination-letter")
-ALL_KINDS = (*MAIN_KINDS, "acceptance-notice", "rejection-notice", "suspension-notice")
+FORM_KINDS = ("application-form", "extension-approval", "interview-record", "expert-opinion", "delivery-receipt")
+ALL_KINDS = (*MAIN_KINDS, "acceptance-notice", "rejection-notice", "suspension-notice", "cadre-statement", *FORM_KINDS)
 
 
 def _build_script() -> ModuleType:
