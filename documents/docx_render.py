@@ -88,6 +88,18 @@ _ENVIRONMENT = _CompiledPartsEnvironment()
 
 def render_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
                 sealed: bool | None = None) -> bytes:
+    """The letter as DOCX bytes (see ``build_docx``)."""
+    return docx_bytes(build_docx(template, context, families, sealed=sealed))
+
+
+def docx_bytes(doc: DocxDocument) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def build_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
+               sealed: bool | None = None) -> DocxDocument:
     """The letter: ``template`` filled with ``context``, its page put in order (see the module doc).
 
     ``families`` names the font family of each font role (``title``, ``body``, ``heading1``,
@@ -127,9 +139,7 @@ def render_docx(template: Path, context: dict[str, Any], families: dict[str, str
     break_title(doc)
     fit_letterhead(doc)
     anchor_colophon(doc)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return doc
 
 
 def apply_layout(doc: DocxDocument, families: dict[str, str] | None = None) -> None:
@@ -579,13 +589,17 @@ def _undefined_message(name: str, tags: list[str], exc: jinja2.UndefinedError) -
 
 # --- reading a rendered letter back -----------------------------------------------------------------
 
-def read_model(docx_bytes: bytes, kind: str) -> Document:
+def read_model(source: bytes | DocxDocument, kind: str) -> Document:
     """The letter's blocks in body order: each paragraph with the role its style names (an unknown
-    style reads as ``body``, an empty paragraph is dropped), each table as a ``Table``."""
-    try:
-        doc = open_docx(io.BytesIO(docx_bytes))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
-        raise UserError("文书不是有效的 Word 文档（.docx），无法读取") from None
+    style reads as ``body``, an empty paragraph is dropped), each table as a ``Table``. ``source``
+    is a DOCX file's bytes, or the document ``build_docx`` made (no need to save and parse it again)."""
+    if isinstance(source, bytes):
+        try:
+            doc = open_docx(io.BytesIO(source))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+            raise UserError("文书不是有效的 Word 文档（.docx），无法读取") from None
+    else:
+        doc = source
     blocks: list[Paragraph | Table] = []
     for child in doc.element.body.iterchildren():
         if child.tag == qn("w:p"):

@@ -15,11 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docx.document import Document as DocxDocument
+
 from core.errors import NotFound, UserError
 from core.policy import load_policy
 from core.resource_paths import templates_path
 from documents.context import letter_context
-from documents.docx_render import render_docx
+from documents.docx_render import build_docx, docx_bytes, render_docx
 from documents.kinds import KINDS
 
 TEMPLATE_DIR = "templates"            # under the data folder
@@ -113,7 +115,13 @@ def reset_template(kind: str, data_dir: Path) -> bool:
 def render_kind(kind: str, context: dict[str, Any], data_dir: Path | None,
                 families: dict[str, str] | None = None) -> bytes:
     """The letter of ``kind`` rendered from the template that applies (office copy or default)."""
-    return render_docx(template_for(kind, data_dir), context, families)
+    return docx_bytes(build_kind(kind, context, data_dir, families))
+
+
+def build_kind(kind: str, context: dict[str, Any], data_dir: Path | None,
+               families: dict[str, str] | None = None) -> DocxDocument:
+    """As ``render_kind``, the python-docx document before it is saved."""
+    return build_docx(template_for(kind, data_dir), context, families)
 
 
 def sample_context() -> dict[str, Any]:

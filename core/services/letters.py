@@ -84,7 +84,6 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     default organ) says whose 送达回证 it is."""
     from core.numbering import issue_number
     from documents.context import letter_context
-    from documents.templates import render_kind
 
     spec = _spec(kind, fmt)
     if recipient is not None and recipient not in RECIPIENTS:
@@ -103,10 +102,7 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     policy = ws.policy(details["policy"])
     context = letter_context(_with_form_data(ws, details, policy), office_profile(ws), policy, number=number,
                              issued_on=issued_on, recipient=recipient or "organ")
-    fonts = _fonts()
-    docx = render_kind(kind, context, ws.data_dir, _families(fonts))
-    data = docx if fmt == "docx" else _pdf(docx, kind, fonts)
-    _write_atomically(out, data)
+    _write_atomically(out, _document(ws, kind, context, fmt))
     return IssuedLetter(kind, spec.label, fmt, out, number, issued_on)
 
 
@@ -114,15 +110,12 @@ def render_blank(ws: Workspace, kind: str, fmt: str, out: Path) -> IssuedLetter:
     """Write a blank form of ``kind`` (the same template, nothing filled in) to ``out``."""
     from documents.context import blank_context
     from documents.kinds import KINDS
-    from documents.templates import render_kind
 
     spec = _spec(kind, fmt)
     if spec.format != "form":
         forms = "、".join(f"{k}（{s.label}）" for k, s in KINDS.items() if s.format == "form")
         raise UserError(f"“{spec.label}”不是表格，没有空白表。可出具空白表的：{forms}")
-    fonts = _fonts()
-    docx = render_kind(kind, blank_context(office_profile(ws), ws.policy()), ws.data_dir, _families(fonts))
-    _write_atomically(out, docx if fmt == "docx" else _pdf(docx, kind, fonts))
+    _write_atomically(out, _document(ws, kind, blank_context(office_profile(ws), ws.policy()), fmt))
     return IssuedLetter(kind, spec.label, fmt, out, "", ws.today())
 
 
@@ -152,7 +145,6 @@ def _render_about_cadre(ws: Workspace, key: str, spec: Kind, fmt: str, out: Path
     from core.numbering import issue_number
     from core.services.cadres import cadre_record
     from documents.context import cadre_context
-    from documents.templates import render_kind
 
     record = cadre_record(ws, _cadre_key(key))
     reason = spec.not_ready(record)
@@ -171,9 +163,7 @@ def _render_about_cadre(ws: Workspace, key: str, spec: Kind, fmt: str, out: Path
         number, issued_on = issued.number, issued.issued_on
     context = cadre_context(record | {"cases": cases}, office_profile(ws), ws.policy(), number=number,
                             issued_on=issued_on)
-    fonts = _fonts()
-    docx = render_kind(spec.code, context, ws.data_dir, _families(fonts))
-    _write_atomically(out, docx if fmt == "docx" else _pdf(docx, spec.code, fonts))
+    _write_atomically(out, _document(ws, spec.code, context, fmt))
     return IssuedLetter(spec.code, spec.label, fmt, out, number, issued_on)
 
 
@@ -216,12 +206,19 @@ def _families(fonts: FontSet) -> dict[str, str]:
     return {role: fonts.docx_family(role) for role in FONT_ROLES}
 
 
-def _pdf(docx: bytes, kind: str, fonts: FontSet) -> bytes:
-    from documents.docx_render import read_model
+def _document(ws: Workspace, kind: str, context: dict[str, Any], fmt: str) -> bytes:
+    """The file's bytes: the template filled in, saved as DOCX, or read into the model and laid out
+    as PDF (straight from the document in memory: no save and parse in between)."""
+    from documents.docx_render import docx_bytes, read_model
     from documents.pdf_render import MissingGlyphError, render_pdf
+    from documents.templates import build_kind
 
+    fonts = _fonts()
+    document = build_kind(kind, context, ws.data_dir, _families(fonts))
+    if fmt == "docx":
+        return docx_bytes(document)
     try:
-        return render_pdf(read_model(docx, kind), fonts)
+        return render_pdf(read_model(document, kind), fonts)
     except MissingGlyphError as exc:
         raise UserError(str(exc)) from None
 
