@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="送达回证的受送达对象：organ 问责实施机关（默认）/ applicant 申请人")
     render.add_argument("--out", type=Path, required=True, help="输出文件")
 
+    fonts = commands.add_parser("fonts", help="各字体角色实际使用的字体（已安装的公文字体或自带字体）")
+    fonts.add_argument("--json", action="store_true")
+
     office = commands.add_parser("office", help="本机关信息：office show | office set --set 键=值")
     of = office.add_subparsers(dest="office_command", metavar="SUBCOMMAND", required=True)
     of.add_parser("show", help="显示机关名称、发文机关标志、机关代字、机关类型、适用的办法")
@@ -349,6 +352,18 @@ def cmd_render(ws: Workspace, args: argparse.Namespace) -> None:
     print(f"已出具{issued.label}（{issued.format.upper()}{number}）：{issued.path}")
 
 
+def cmd_fonts(ws: Workspace, args: argparse.Namespace) -> None:
+    from documents.fonts import load_fonts
+
+    rows = load_fonts().describe()
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        note = f"（{row['note']}）" if row.get("note") else ""
+        print(f"{row['label']}：{row['family']}，{row['source_label']}，{row['file']}{note}")
+
+
 def cmd_office(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services.office import FIELDS, office_profile, update_office
 
@@ -394,7 +409,7 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
-    "cadre": cmd_cadre, "render": cmd_render, "office": cmd_office, "numbers": cmd_numbers,
+    "cadre": cmd_cadre, "render": cmd_render, "fonts": cmd_fonts, "office": cmd_office, "numbers": cmd_numbers,
     "audit": cmd_audit, "check": cmd_check,
 }
 

@@ -217,3 +217,9 @@ def test_demo_verifies_and_checks(tmp_path: Path) -> None:
     assert "演示数据" in ok(run(data, "demo", user="张科长"))
     assert "审计链完整" in ok(run(data, "audit", "verify"))
     assert "检查通过" in ok(run(data, "check"))
+
+
+def test_fonts_names_a_font_for_every_role(tmp_path: Path) -> None:
+    rows = json.loads(ok(run(tmp_path / "d", "fonts", "--json")))
+    assert [row["role"] for row in rows] == ["title", "body", "heading1", "heading2", "page_number"]
+    assert all(Path(row["file"]).is_file() for row in rows)
