@@ -33,13 +33,10 @@ import json
 import pstats
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,43 +44,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import (  # noqa: E402
+    cli,
+    fmt,
+    markdown_table,
+    median,
+    progress,
+    row,
+    say,
+    spread,
+    timings,
+)
+
 TODAY = date(2026, 11, 27)
 ACTOR = "基准测试"
-RUN_SH = ROOT / "run.sh"
 REPORT = "investigation-report"
 LETTER = "determination-letter"
 SOURCE_CASE = "arc-2"          # the demo case copied (archived, two cadres, two situations)
 
 
 # --- measuring and reporting ----------------------------------------------------------------------
-
-def fmt(seconds: float) -> str:
-    if seconds >= 100:
-        return f"{seconds / 60:.1f} min"
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 0.001:
-        return f"{seconds * 1000:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """The wall time of each of ``repeat`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
-def spread(times: list[float]) -> str:
-    return f"{fmt(median(times))} (min {fmt(min(times))}, max {fmt(max(times))})" if len(times) > 1 else fmt(times[0])
-
 
 def factor(ours: float, theirs: float) -> str:
     ratio = theirs / ours
@@ -95,42 +75,6 @@ def versus(ours: float, theirs: float) -> str:
     if theirs >= ours:
         return f"rongcuo {factor(ours, theirs)} faster"
     return f"LibreOffice {factor(theirs, ours)} faster"
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def progress(text: str) -> None:
-    print(f"  … {text}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Row:
-    step: str
-    what: str
-    figure: str
-    alternative: str = "—"
-    alternative_figure: str = "—"
-
-
-ROWS: list[Row] = []
-
-
-def row(step: str, what: str, figure: str, alternative: str = "—", alternative_figure: str = "—") -> None:
-    ROWS.append(Row(step, what, figure, alternative, alternative_figure))
-    line = f"[{step}] {what}: {figure}"
-    if alternative != "—":
-        line += f"   | vs {alternative}: {alternative_figure}"
-    say(line)
-
-
-def markdown_table() -> str:
-    lines = ["| Step | rongcuo path | Figure | Alternative (same run) | Figure |",
-             "|---|---|---:|---|---:|"]
-    ordered = sorted(ROWS, key=lambda r: int(r.step.split()[0]))   # stable: measurement order within a step
-    lines += [f"| {r.step} | {r.what} | {r.figure} | {r.alternative} | {r.alternative_figure} |" for r in ordered]
-    return "\n".join(lines)
 
 
 def machine(soffice: str | None) -> list[str]:
@@ -419,16 +363,6 @@ def cold_render(data_dir: Path, number: str, kind: str, out: Path) -> tuple[floa
     return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def cli(data_dir: Path, *args: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run([str(RUN_SH), "--data-dir", str(data_dir), *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"./run.sh {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
-    return elapsed
-
-
 # --- 1. the 5-page report ---------------------------------------------------------------------------
 
 def bench_report(ws: Any, number: str, work: Path, soffice: str | None, uno: str | None, args: argparse.Namespace,
@@ -440,7 +374,7 @@ def bench_report(ws: Any, number: str, work: Path, soffice: str | None, uno: str
     render_letter(ws, number, REPORT, "docx", docx_path)
     render_letter(ws, number, REPORT, "pdf", pdf_path)                    # warm-up, untimed
     n_pages = pages(pdf_path.read_bytes())
-    warm, _ = timed(lambda: render_letter(ws, number, REPORT, "pdf", pdf_path), args.repeat)
+    warm, _ = timings(lambda: render_letter(ws, number, REPORT, "pdf", pdf_path), args.repeat)
     ours = median(warm)
     context = report_context(ws, number)
     stages = [pipeline(REPORT, context, data_dir)[0] for _ in range(args.repeat)]
@@ -507,7 +441,7 @@ def bench_letter(ws: Any, number: str, work: Path, repeat: int) -> None:
 
     out = work / "letter.pdf"
     issued = render_letter(ws, number, LETTER, "pdf", out)                # issues the number; untimed
-    times, _ = timed(lambda: render_letter(ws, number, LETTER, "pdf", out), repeat)
+    times, _ = timings(lambda: render_letter(ws, number, LETTER, "pdf", out), repeat)
     n_pages = pages(out.read_bytes())
     row("2 letter", f"`render_letter(ws, number, \"{LETTER}\", \"pdf\", out)` ({issued.number}, {n_pages} pp), warm, "
                     f"median of {repeat}", spread(times), "target", "< 50 ms")
