@@ -135,17 +135,34 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--blank", metavar="KIND", help="出具空白表（供手工填写），如 application-form、interview-record")
     render.add_argument("--format", dest="fmt", choices=["pdf", "docx"], default="pdf")
     render.add_argument("--to", dest="recipient", choices=["organ", "applicant"],
-                        help="送达回证的受送达对象：organ 问责实施机关（默认）/ applicant 申请人")
+                        help="认定书的主送（本机关设置为两份认定书时）或送达回证的受送达对象："
+                             "organ 问责实施机关（默认）/ applicant 申请人")
     render.add_argument("--out", type=Path, required=True, help="输出文件")
 
     fonts = commands.add_parser("fonts", help="各字体角色实际使用的字体（已安装的公文字体或自带字体）")
     fonts.add_argument("--json", action="store_true")
 
-    office = commands.add_parser("office", help="本机关信息：office show | office set --set 键=值")
+    office = commands.add_parser("office", help="本机关信息和文书设置：office show | office set --set 键=值")
     of = office.add_subparsers(dest="office_command", metavar="SUBCOMMAND", required=True)
-    of.add_parser("show", help="显示机关名称、发文机关标志、机关代字、机关类型、适用的办法")
-    o_set = of.add_parser("set", help="修改：organ_name letterhead code_prefix organ_kind policy_id")
+    of.add_parser("show", help="显示机关名称、发文机关标志、机关代字、机关类型、适用的办法，以及各文书的版式、认定书份数")
+    o_set = of.add_parser("set", help="修改：organ_name letterhead code_prefix organ_kind policy_id；"
+                                      "format.文书种类=file|letter（文件格式/信函格式）；determination_letters=1|2")
     o_set.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", required=True)
+
+    # Top-level help must not say "export" before the archive export command exists: scripts and the
+    # shared contract tests detect that command by the word.
+    template = commands.add_parser("template", help="文书模板：列出、导出默认模板供修改、导入本机关修改的模板、恢复默认（template --help）")
+    tp = template.add_subparsers(dest="template_command", metavar="SUBCOMMAND", required=True)
+    t_list = tp.add_parser("list", help="各文书使用的模板：默认模板或本机关导入的模板")
+    t_list.add_argument("--json", action="store_true")
+    t_export = tp.add_parser("export", help="把默认模板保存到 PATH（文件或文件夹），供用 Word 或 WPS 修改")
+    t_export.add_argument("kind")
+    t_export.add_argument("path", type=Path)
+    t_import = tp.add_parser("import", help="导入修改后的模板（先用示例案件试生成，写错的模板不会被采用）")
+    t_import.add_argument("kind")
+    t_import.add_argument("path", type=Path)
+    t_reset = tp.add_parser("reset", help="恢复默认模板（删除本机关导入的模板）")
+    t_reset.add_argument("kind")
 
     numbers = commands.add_parser("numbers", help="发文字号：numbers list | numbers void NUMBER --reason …")
     nu = numbers.add_subparsers(dest="numbers_command", metavar="SUBCOMMAND", required=True)
@@ -365,12 +382,52 @@ def cmd_fonts(ws: Workspace, args: argparse.Namespace) -> None:
 
 
 def cmd_office(ws: Workspace, args: argparse.Namespace) -> None:
-    from core.services.office import FIELDS, office_profile, update_office
+    from core.services.office import (
+        DETERMINATION_LETTERS_KEY,
+        DETERMINATION_LETTERS_LABELS,
+        FIELDS,
+        FORMAT_KEY_PREFIX,
+        letter_settings,
+        office_profile,
+        update_office,
+    )
+    from documents.kinds import FORMAT_LABELS, KINDS
 
     profile = office_profile(ws) if args.office_command == "show" else update_office(
         ws, _settings(args.settings, None))
     for name, label in FIELDS.items():
         print(f"{label}（{name}）：{profile[name] or '（未填写）'}")
+    settings = letter_settings(ws)
+    count = settings["determination_letters"]
+    print(f"认定书份数（{DETERMINATION_LETTERS_KEY}）：{count}（{DETERMINATION_LETTERS_LABELS[count]}）")
+    for kind, fmt in settings["formats"].items():
+        default = "，默认" if fmt == KINDS[kind].format else ""
+        print(f"{KINDS[kind].label}版式（{FORMAT_KEY_PREFIX}{kind}）：{FORMAT_LABELS[fmt]}（{fmt}{default}）")
+
+
+def cmd_template(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services import templates_admin as admin
+
+    command = args.template_command
+    if command == "export":
+        path = admin.export_template(ws, args.kind, args.path)
+        print(f"已导出默认模板：{path}（修改后用 template import {args.kind} 文件 导入）")
+        return
+    if command in ("import", "reset"):
+        info = admin.import_office_template(ws, args.kind, args.path) if command == "import" \
+            else admin.reset_office_template(ws, args.kind)
+        done = "已导入本机关模板" if command == "import" else "已恢复默认模板"
+        print(f"{done}：{info.label}（{info.kind}），SHA-256 {info.sha256}")
+        return
+    rows = admin.list_templates(ws)
+    if args.json:
+        _print_json([{"kind": t.kind, "label": t.label, "template": "office" if t.customised else "default",
+                      "path": str(t.path), "sha256": t.sha256,
+                      "imported_at": t.modified.isoformat(sep=" ") if t.modified else None} for t in rows])
+        return
+    for t in rows:
+        state = f"本机关模板（{t.modified:%Y-%m-%d %H:%M} 导入）" if t.customised and t.modified else "默认模板"
+        print(f"{t.kind}\t{t.label}\t{state}")
 
 
 def cmd_numbers(ws: Workspace, args: argparse.Namespace) -> None:
@@ -384,9 +441,11 @@ def cmd_numbers(ws: Workspace, args: argparse.Namespace) -> None:
     if args.json:
         _print_json(rows)
         return
+    to = {"organ": "主送问责实施机关", "applicant": "主送申请人"}
     for row in rows:
         state = f"作废：{row['void_reason']}" if row["voided"] else ""
-        print("\t".join([row["number"], row["kind"], row["case_number"] or "", row["issued_on"], state]))
+        kind = row["kind"] + (f"（{to[row['recipient']]}）" if row["recipient"] in to else "")
+        print("\t".join([row["number"], kind, row["case_number"] or "", row["issued_on"], state]))
 
 
 def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
@@ -409,8 +468,8 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
-    "cadre": cmd_cadre, "render": cmd_render, "fonts": cmd_fonts, "office": cmd_office, "numbers": cmd_numbers,
-    "audit": cmd_audit, "check": cmd_check,
+    "cadre": cmd_cadre, "render": cmd_render, "fonts": cmd_fonts, "office": cmd_office, "template": cmd_template,
+    "numbers": cmd_numbers, "audit": cmd_audit, "check": cmd_check,
 }
 
 

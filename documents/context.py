@@ -284,9 +284,11 @@ def _assessment(rows: list[dict[str, Any]], topic: str) -> dict[str, Any]:
             "opinion_paragraphs": [sentence(p) for p in paragraphs(last.get("opinion"))]}
 
 
-def _delivery(details: dict[str, Any], recipient: str, applicant: dict[str, Any], organ: str) -> dict[str, Any]:
+def _delivery(details: dict[str, Any], recipient: str, applicant: dict[str, Any], organ: str,
+              separate: bool) -> dict[str, Any]:
     """The 送达回证 of the determination letter to ``recipient`` (organ | applicant): the letter's
-    number when issued, and what the delivery record says once the delivery is registered."""
+    number when issued (with two letters, the number of the one to ``recipient``), and what the
+    delivery record says once the delivery is registered."""
     if not details.get("determinations"):
         return {"recipient": recipient, "document": "", "document_number": "", "recipient_name": "", "place": "",
                 "method": "", "method_boxes": boxes(DELIVERY_METHODS, None), "date": "", "receipt": ""}
@@ -294,7 +296,10 @@ def _delivery(details: dict[str, Any], recipient: str, applicant: dict[str, Any]
     done = [d for d in details.get("deliveries") or []
             if d.get("recipient") == recipient and str(d.get("delivered_on") or "") >= since]
     record = done[-1] if done else {}
-    number = str((details.get("issued_numbers") or {}).get("determination-letter") or "")
+    if separate:
+        number = str((details.get("determination_numbers") or {}).get(recipient) or "")
+    else:
+        number = str((details.get("issued_numbers") or {}).get("determination-letter") or "")
     default_name = applicant["name"] if recipient == "applicant" else organ
     method = str(record.get("method") or "")
     return {"recipient": recipient, "document": DETERMINATION_TITLE + (f"（{number}）" if number else ""),
@@ -305,14 +310,18 @@ def _delivery(details: dict[str, Any], recipient: str, applicant: dict[str, Any]
 
 
 def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Policy, *, number: str = "",
-                   issued_on: date | None = None, recipient: str = "organ") -> dict[str, Any]:
+                   issued_on: date | None = None, recipient: str = "organ",
+                   separate_letters: bool = False) -> dict[str, Any]:
     """Every placeholder of every letter template, for one case (see ``docs/templates.md``).
 
     ``details`` is ``case_details(ws, number)``, optionally with ``issued_numbers`` (kind → the live
-    发文字号 of the case's letters) and, on each extension, ``due_before`` / ``due_after`` (ISO dates:
-    the report deadline before and after it); ``office`` has the office profile's fields
+    发文字号 of the case's letters), ``determination_numbers`` (organ | applicant → the live 发文字号 of
+    each of two determination letters) and, on each extension, ``due_before`` / ``due_after`` (ISO
+    dates: the report deadline before and after it); ``office`` has the office profile's fields
     (organ_name, letterhead, code_prefix, organ_kind); ``number`` is the letter's 发文字号,
-    ``issued_on`` its 成文日期 (today when not given) and ``recipient`` the 送达回证's (organ | applicant).
+    ``issued_on`` its 成文日期 (today when not given) and ``recipient`` (organ | applicant) the
+    送达回证's, and with ``separate_letters`` (the office issues the determination as two letters) the
+    determination letter's: its 主送 (``addressee``) and 抄送 follow.
     """
     issued = issued_on or date.today()
     off = _office(office)
@@ -391,8 +400,13 @@ def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Poli
         name for n in notes for name in re.split(r"[、，,\s]+", n["interviewers"]) if name))
     deadlines = details.get("deadlines") or {}
 
-    cc = [applicant["display"], off["other_organ"]]
-    cc = [c for c in dict.fromkeys(cc) if c and c != accountability.get("organ")]
+    organ = str(accountability.get("organ") or "")
+    to_applicant = separate_letters and recipient == "applicant"
+    addressee = applicant["display"] if to_applicant else organ
+    # one letter: 抄送 the applicant (and the other cadre authority); two: each has its own letter
+    cc = [off["other_organ"]] if separate_letters else [applicant["display"], off["other_organ"]]
+    addressed = {organ, applicant["display"]} if separate_letters else {organ}
+    cc = [c for c in dict.fromkeys(cc) if c and c not in addressed]
 
     claimed_boxes = [_item(item, index) | {"claimed": item.no in claimed,
                                              "box": CHECKED if item.no in claimed else UNCHECKED}
@@ -460,6 +474,7 @@ def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Poli
                           "reasoning": sentence(determination.get("reasoning")),
                           "approver": str(determination.get("approver") or "")},
         "outcome": outcome,
+        "addressee": addressee,
         "cc": cc,
         "cc_text": "，".join(cc),
         # forms
@@ -480,7 +495,7 @@ def letter_context(details: dict[str, Any], office: dict[str, Any], policy: Poli
         "extension": _extension(list(details.get("extensions") or []), chinese_date(deadlines.get("report_due"))),
         "note": _note(list(details.get("notes") or []), cadres),
         "assessment": _assessment(list(details.get("assessments") or []), topic),
-        "delivery": _delivery(details, recipient, applicant, str(accountability.get("organ") or "")),
+        "delivery": _delivery(details, recipient, applicant, organ, separate_letters),
         # the statement about one cadre (cadre_context)
         "cadre": {"name": "", "id_number": "", "gender": "", "birth": ""},
         "statements": [],

@@ -6,13 +6,15 @@ with every placeholder required (``StrictUndefined``): a template an office brok
 Chinese message naming the file and the placeholder. It then puts the page in order whatever the
 template says: A4, the GB/T 9704 margins, a 22 × 28 document grid, odd/even page numbers
 ``— 1 —``, the font families of each role on the styles, the 署名 and 成文日期 placed by the rule
-for sealed or unsealed letters, a long 发文机关标志 narrowed to fit, and the 版记 at the foot of
-the last page.
+for sealed or unsealed letters, a long 发文机关标志 narrowed to fit, the 版记 at the foot of
+the last page, and for a letter in 信函格式 (``to_letter_format``) the 标志, 发文字号 and red double
+rules in a first-page header, without a page number on page 1.
 
 ``read_model`` reads a rendered DOCX back into ``documents.model.Document`` (each paragraph's style
 names its role), so the PDF renderer lays out exactly the words of the DOCX: tables with their merged
-cells and the writing room of rows with a minimum height, and the page footer's lines in the style
-``PAGE_FOOTER_STYLE`` as ``Document.page_footer``.
+cells and the writing room of rows with a minimum height, the page footer's lines in the style
+``PAGE_FOOTER_STYLE`` as ``Document.page_footer``, and the layout: a letter whose 标志 is in the
+first-page header is in 信函格式 (``to_letter_format``), the PDF then too.
 """
 from __future__ import annotations
 
@@ -50,6 +52,10 @@ DEFAULT_FAMILIES: dict[str, str] = {"title": "方正小标宋简体", "body": "�
 # Signed by the people who wrote it, not sealed by the office: 署名 and 成文日期 without a seal.
 UNSEALED_KINDS = frozenset({"investigation-report"})
 FORM_FORMAT = "form"
+FILE_FORMAT = "file"                 # 文件格式
+LETTER_FORMAT = "letter"             # 信函格式 (GB/T 9704 §10.1)
+LETTER_FORMATS = (FILE_FORMAT, LETTER_FORMAT)
+FILE_SUFFIX = "文件"                  # ends the 文件格式 标志 (“中共贺兰县纪委 贺兰县监委文件”); 信函格式 drops it
 # A paragraph in this style in the page footer is printed at the foot of every page (``Document.page_footer``,
 # e.g. the 笔录's 被调查人签名 line); the renderer keeps it above the page number.
 PAGE_FOOTER_STYLE = "表格-页脚"
@@ -87,9 +93,17 @@ class _CompiledPartsEnvironment(jinja2.Environment):
 _ENVIRONMENT = _CompiledPartsEnvironment()
 
 def render_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
-                sealed: bool | None = None) -> bytes:
+                sealed: bool | None = None, letter_format: str | None = None) -> bytes:
     """The letter as DOCX bytes (see ``build_docx``)."""
-    return docx_bytes(build_docx(template, context, families, sealed=sealed))
+    return docx_bytes(build_docx(template, context, families, sealed=sealed, letter_format=letter_format))
+
+
+def default_format(kind: str) -> str:
+    """The layout a kind's letter gets unless the office chose another: ``file`` or ``letter``
+    (``documents.kinds.Kind.format``; forms and unknown templates: ``file``, which leaves the page as
+    the template has it)."""
+    known = KINDS.get(kind)
+    return known.format if known is not None and known.format in LETTER_FORMATS else FILE_FORMAT
 
 
 def docx_bytes(doc: DocxDocument) -> bytes:
@@ -99,14 +113,19 @@ def docx_bytes(doc: DocxDocument) -> bytes:
 
 
 def build_docx(template: Path, context: dict[str, Any], families: dict[str, str] | None = None, *,
-               sealed: bool | None = None) -> DocxDocument:
+               sealed: bool | None = None, letter_format: str | None = None) -> DocxDocument:
     """The letter: ``template`` filled with ``context``, its page put in order (see the module doc).
 
     ``families`` names the font family of each font role (``title``, ``body``, ``heading1``,
     ``heading2``, ``page_number``); ``sealed`` says whether the seal is stamped over the date (by
-    default: unless the template is one of ``UNSEALED_KINDS``). A broken template raises
-    ``UserError`` naming it.
+    default: unless the template is one of ``UNSEALED_KINDS``); ``letter_format`` is ``file``
+    (文件格式: the 标志 and 发文字号 stay in the body as the template has them) or ``letter``
+    (信函格式, see ``to_letter_format``), by default the kind's (``default_format``, the template's
+    file name being the kind). A broken template raises ``UserError`` naming it.
     """
+    fmt = letter_format or default_format(template.stem)
+    if fmt not in LETTER_FORMATS:
+        raise ValueError(f"letter_format must be one of {LETTER_FORMATS}, not {fmt!r}")
     name = template.name
     tpl = DocxTemplate(str(template))
     try:
@@ -137,8 +156,13 @@ def build_docx(template: Path, context: dict[str, Any], families: dict[str, str]
     apply_layout(doc, families)
     place_signature(doc, template.stem not in UNSEALED_KINDS if sealed is None else sealed)
     break_title(doc)
+    letter = fmt == LETTER_FORMAT
+    if letter:
+        _drop_file_suffix(doc)
     fit_letterhead(doc)
-    anchor_colophon(doc)
+    anchor_colophon(doc, letter=letter)
+    if letter:
+        to_letter_format(doc)
     return doc
 
 
@@ -428,14 +452,17 @@ def _rule(mm: float) -> str:
     return str(max(2, round(mm * layout.MM * 8)))
 
 
-def anchor_colophon(doc: DocxDocument) -> None:
+def anchor_colophon(doc: DocxDocument, *, letter: bool = False) -> None:
     """The 版记 (the 抄送 and 印发 paragraphs at the end) moved into a one-column table floating at the
     foot of the 版心: rules as wide as the 版心 (0.35 mm first and last, 0.25 mm between), text one
-    character in from each side."""
+    character in from each side. In a ``letter`` (信函格式, GB/T 9704 §10.1) the 版记 has no 印发机关,
+    印发日期 or rules: the 印发 paragraphs are dropped and the table has no borders."""
     rows: list[Any] = []
     for p in reversed(doc.paragraphs):
         role = _role(p)
-        if role in ("cc", "printer"):
+        if role == "printer" and letter:
+            p._p.getparent().remove(p._p)
+        elif role in ("cc", "printer"):
             rows.insert(0, p._p)
         elif p.text.strip():
             break
@@ -452,6 +479,8 @@ def anchor_colophon(doc: DocxDocument) -> None:
     _sub(tblPr, "w:tblW", {"w:w": str(width), "w:type": "dxa"})
     _sub(tblPr, "w:jc", {"w:val": "center"})
     borders = _sub(tblPr, "w:tblBorders", {})
+    if letter:
+        outer = inner = "0"
     for name, size in (("top", outer), ("left", "0"), ("bottom", outer), ("right", "0"), ("insideH", inner),
                        ("insideV", "0")):
         _sub(borders, f"w:{name}", {"w:val": "single" if size != "0" else "nil", "w:sz": size, "w:space": "0",
@@ -481,6 +510,183 @@ def _sub(parent: Any, tag: str, attrs: dict[str, str]) -> Any:
     for key, value in attrs.items():
         el.set(qn(key), value)
     return el
+
+
+# --- 信函格式 ------------------------------------------------------------------------------------------
+
+_WPS_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+_EMU_PER_PT = 12700
+# w:pPr children in schema order (CT_PPrBase, then rPr …), to put direct formatting where Word expects it
+_PPR_ORDER = [qn(f"w:{t}") for t in (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")]
+
+
+def _put_ppr(p: Any, tag: str, attrs: dict[str, str]) -> Any:
+    """Set one w:pPr child of paragraph element ``p`` (replacing any), in schema order."""
+    pPr = p.get_or_add_pPr()
+    name = qn(tag)
+    for old in pPr.findall(name):
+        pPr.remove(old)
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    rank = _PPR_ORDER.index(name)
+    after = next((c for c in pPr if c.tag in _PPR_ORDER and _PPR_ORDER.index(c.tag) > rank), None)
+    if after is not None:
+        after.addprevious(el)
+    else:
+        pPr.append(el)
+    return el
+
+
+def _twips(points: float) -> str:
+    return str(round(points * layout.TWIPS_PER_PT))
+
+
+def _drop_file_suffix(doc: DocxDocument) -> None:
+    """The 标志 of a letter in 信函格式 is the organ's name alone: a trailing “文件” (the 文件格式 标志
+    the templates spell) is removed."""
+    for p in doc.paragraphs:
+        if _role(p) != "letterhead" or not p.text.strip():
+            continue
+        cut = len(FILE_SUFFIX) if p.text.rstrip().endswith(FILE_SUFFIX) else 0
+        for run in reversed(p.runs):
+            text = run.text.rstrip() if cut else run.text
+            take = min(cut, len(text))
+            if text != run.text or take:
+                run.text = text[:len(text) - take]
+            cut -= take
+            if not cut:
+                break
+        return
+
+
+def _letterhead_size(p: DocxParagraph) -> float:
+    sizes = [run.font.size.pt for run in p.runs if run.text.strip() and run.font.size is not None]
+    if sizes:
+        return min(sizes)
+    style = p.style
+    return style.font.size.pt if style is not None and style.font.size else layout.LETTERHEAD_PT
+
+
+def _rule_shape(top: float, height_mm: float, shape_id: int) -> Any:
+    """A red bar (a filled rectangle: its edges, not a stroke's centre, are where the rule is) of the
+    信函格式 double rules, ``top`` points from the page top, centred on the page, wrapping no text."""
+    x = round((layout.PAGE_WIDTH_MM - layout.LETTER_FORMAT_RULE_WIDTH_MM) / 2 * layout.MM * _EMU_PER_PT)
+    y = round(top * _EMU_PER_PT)
+    cx = round(layout.LETTER_FORMAT_RULE_WIDTH_MM * layout.MM * _EMU_PER_PT)
+    cy = round(height_mm * layout.MM * _EMU_PER_PT)
+    red = "{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in layout.RED_RGB))
+    xml = (f'<w:r {_WPS_NS}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+           f'relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+           '<wp:simplePos x="0" y="0"/>'
+           f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+           f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+           f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+           f'<wp:docPr id="{shape_id}" name="信函格式红色双线{shape_id}"/><wp:cNvGraphicFramePr/>'
+           '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+           f'<wps:wsp><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+           '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+           f'<a:solidFill><a:srgbClr val="{red}"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr>'
+           '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    return etree.fromstring(xml)
+
+
+LETTER_RULE_SHAPE_ID = 9701          # docPr ids of the four bars (unique in the document)
+
+
+def _double_rule(top: float, *, thick_first: bool) -> list[Any]:
+    heights = [layout.LETTER_FORMAT_THICK_RULE_MM, layout.LETTER_FORMAT_THIN_RULE_MM]
+    if not thick_first:
+        heights.reverse()
+    second = top + (heights[0] + layout.LETTER_FORMAT_RULE_GAP_MM) * layout.MM
+    first_id = LETTER_RULE_SHAPE_ID + (0 if thick_first else 2)
+    return [_rule_shape(top, heights[0], first_id), _rule_shape(second, heights[1], first_id + 1)]
+
+
+def _framed(p: Any, *, top: float, line: float, align: str) -> None:
+    """Paragraph ``p`` as a frame across the 版心, its line ``line`` points high (exact) starting
+    ``top`` points from the page top, out of the flow of the text."""
+    _put_ppr(p, "w:framePr", {"w:w": _twips(layout.TEXT_WIDTH_MM * layout.MM), "w:hSpace": "0", "w:vSpace": "0",
+                              "w:wrap": "notBeside", "w:vAnchor": "page", "w:hAnchor": "margin", "w:x": "0",
+                              "w:y": _twips(top)})
+    borders = _put_ppr(p, "w:pBdr", {})          # no border (the 文件格式 red rule under the 发文字号)
+    for side in ("top", "left", "bottom", "right"):
+        _sub(borders, f"w:{side}", {"w:val": "nil"})
+    _put_ppr(p, "w:snapToGrid", {"w:val": "0"})
+    _put_ppr(p, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": _twips(line), "w:lineRule": "exact"})
+    _put_ppr(p, "w:ind", {"w:left": "0", "w:leftChars": "0", "w:right": "0", "w:rightChars": "0",
+                          "w:firstLine": "0", "w:firstLineChars": "0"})
+    _put_ppr(p, "w:jc", {"w:val": align})
+
+
+def to_letter_format(doc: DocxDocument) -> None:
+    """Page 1 in 信函格式 (GB/T 9704 §10.1), the positions from ``layout.letter_format_header``: the
+    标志 and the 发文字号 that open the body move into a first-page header (``w:titlePg``) as frames
+    anchored to the page, the 标志's top 30 mm from the page top, the 发文字号 flush right 7/8 of a
+    character under the thick-over-thin red double rule that is 4 mm under the 标志; a thin-over-thick
+    one 20 mm above the bottom edge; both 170 mm, centred on the page. The first-page footer is empty
+    (no page number on page 1) and the title's space before puts it on the row the PDF puts it on.
+    Without a 标志 only the page number of page 1 goes."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    footer = section.first_page_footer
+    footer.is_linked_to_previous = False
+    for child in list(footer._element):
+        footer._element.remove(child)
+    footer._element.append(OxmlElement("w:p"))
+    head: dict[str, DocxParagraph] = {}
+    for p in doc.paragraphs:
+        if not p.text.strip():
+            continue
+        role = _role(p)
+        if role in ("letterhead", "doc_number") and role not in head:
+            head[role] = p
+            continue
+        break
+    header = section.first_page_header
+    header.is_linked_to_previous = False
+    hdr = header._element
+    for child in list(hdr):
+        hdr.remove(child)
+    letterhead, number = head.get("letterhead"), head.get("doc_number")
+    anchor = OxmlElement("w:p")                  # holds the rules; a hairline in the header's own flow
+    _put_ppr(anchor, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": "20", "w:lineRule": "exact"})
+    if letterhead is None:
+        hdr.append(anchor)
+        return
+    size = _letterhead_size(letterhead)
+    top = layout.LETTER_FORMAT_LETTERHEAD_TOP_MM * layout.MM
+    lines = letterhead.text.count("\n") + 1
+    rule_top, _bottom, number_slot, first_row = layout.letter_format_header(top + lines * size, number is not None)
+    _framed(letterhead._p, top=top, line=size, align="center")
+    hdr.append(letterhead._p)
+    if number is not None:
+        # a line as high as its type, like the 标志's: Word and LibreOffice then put the glyphs where
+        # the PDF does, the em box centred in the row slot (a taller exact line they fill differently)
+        em_top = number_slot + (layout.LINE_PITCH_PT - layout.BODY_PT) / 2
+        _framed(number._p, top=em_top, line=layout.BODY_PT, align="right")
+        hdr.append(number._p)
+    for shape in (_double_rule(rule_top, thick_first=True)
+                  + _double_rule(layout.letter_format_bottom_rule_top(), thick_first=False)):
+        anchor.append(shape)
+    hdr.append(anchor)
+    first = next((p for p in doc.paragraphs if p.text.strip()), None)
+    if first is not None:
+        rows = round((first_row - layout.TOP_MARGIN_MM * layout.MM) / layout.LINE_PITCH_PT)
+        spacing = first._p.get_or_add_pPr().find(qn("w:spacing"))
+        if spacing is None:
+            spacing = _put_ppr(first._p, "w:spacing", {})
+        spacing.set(qn("w:before"), str(rows * layout.LINE_PITCH_TWIPS))
+        spacing.attrib.pop(qn("w:beforeLines"), None)
+        spacing.attrib.pop(qn("w:beforeAutospacing"), None)
 
 
 # --- explaining a broken template -----------------------------------------------------------------
@@ -600,7 +806,8 @@ def read_model(source: bytes | DocxDocument, kind: str) -> Document:
             raise UserError("文书不是有效的 Word 文档（.docx），无法读取") from None
     else:
         doc = source
-    blocks: list[Paragraph | Table] = []
+    head = _letter_head(doc)
+    blocks: list[Paragraph | Table] = list(head)
     for child in doc.element.body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = DocxParagraph(child, doc._body)
@@ -619,8 +826,22 @@ def read_model(source: bytes | DocxDocument, kind: str) -> Document:
     if doc.sections and not doc.sections[0].footer.is_linked_to_previous:
         footer_lines = [p.text.strip() for p in doc.sections[0].footer.paragraphs
                         if _style_name(p) == PAGE_FOOTER_STYLE]
-    return Document(kind=kind, format=known.format if known else "file", blocks=blocks,
+    form = known is not None and known.format == FORM_FORMAT
+    fmt = FORM_FORMAT if form else LETTER_FORMAT if head else FILE_FORMAT
+    return Document(kind=kind, format=fmt, blocks=blocks,
                     sealed=kind not in UNSEALED_KINDS, page_footer="\n".join(t for t in footer_lines if t))
+
+
+def _letter_head(doc: DocxDocument) -> list[Paragraph]:
+    """The 标志 and 发文字号 of a letter in 信函格式: in the first-page header (``to_letter_format``)."""
+    if not doc.sections or not doc.sections[0].different_first_page_header_footer:
+        return []
+    header = doc.sections[0].first_page_header
+    if header.is_linked_to_previous:
+        return []
+    found = [Paragraph(role, p.text) for p in header.paragraphs
+             if (role := _role(p) or "") in ("letterhead", "doc_number") and p.text.strip()]
+    return found if found and found[0].role == "letterhead" else []
 
 
 def _style_name(paragraph: DocxParagraph) -> str:

@@ -50,6 +50,8 @@ COLOPHON_OUTER_RULE_MM = 0.35               # first and last rules of the 版记
 COLOPHON_INNER_RULE_MM = 0.25
 LETTER_FORMAT_THICK_RULE_MM = 0.8
 LETTER_FORMAT_THIN_RULE_MM = 0.3
+LETTER_FORMAT_RULE_GAP_MM = 0.6             # 信函格式 double rules: the gap between the thick and the thin line
+LETTER_FORMAT_DOUBLE_RULE_MM = LETTER_FORMAT_THICK_RULE_MM + LETTER_FORMAT_RULE_GAP_MM + LETTER_FORMAT_THIN_RULE_MM
 RED_RGB = (0.902, 0.0, 0.071)               # #E60012, the red offices print the 标志 and rules in
 
 # Horizontal positions, in characters of the body size.
@@ -113,7 +115,6 @@ EM_ASCENT = 0.88                            # CJK ideographic em box: its top ab
 HEADING_INDENT_CHARS = 2                    # 一、（一）1.（1） headings: first line indented like body paragraphs
 NOTE_INDENT_CHARS = 2                       # 附注: 2 characters in
 LETTERHEAD_LINE_SPACING = 1.15              # a 标志 given on several lines: line pitch in em
-LETTER_FORMAT_RULE_GAP_MM = 0.6             # 信函格式 double rules: the gap between the thick and the thin line
 LETTER_FORMAT_NUMBER_BELOW_RULE_EM = 7 / 8  # 信函格式: 发文字号 flush right, 7/8 of a 三号 character under the first double rule (§10.1)
 PAGE_NUMBER_DASH_RISE_EM = 0.3              # the em dash's stroke above the baseline (Noto Sans SC 0.28 em, 宋体 about 0.3)
 FORM_LINE_PITCH_PT = 20.0                   # 小四 text inside form cells: line pitch
@@ -122,3 +123,29 @@ FORM_CELL_PAD_Y_MM = 1.5                    # form cells: text inset from the to
 FORM_RULE_PT = 0.75                         # form table borders
 FORM_TITLE_GAP_LINES = 1                    # form_title: blank form lines (FORM_LINE_PITCH_PT) under it
 PAGE_FOOTER_PT = FORM_PT                    # Document.page_footer (e.g. 笔录 signature line), bottom of every page
+
+
+def snap_to_row(y: float) -> float:
+    """The first grid line (the top of a 版心 row, in points from the page top) at or below ``y``."""
+    top = TOP_MARGIN_MM * MM
+    return top + max(0, math.ceil((y - top) / LINE_PITCH_PT - 1e-6)) * LINE_PITCH_PT
+
+
+def letter_format_header(letterhead_bottom: float, numbered: bool) -> tuple[float, float, float, float]:
+    """信函格式, page 1 (GB/T 9704 §10.1), in points from the page top, given the bottom of the 标志's
+    em box: the top and the bottom of the upper double rule (``LETTER_FORMAT_RULE_BELOW_LETTERHEAD_MM``
+    under the 标志), the top of the 发文字号's line slot (a 三号 line ``LINE_PITCH_PT`` high whose em box
+    starts ``LETTER_FORMAT_NUMBER_BELOW_RULE_EM`` under the rule), and the top of the row the title goes
+    in (``BLANK_LINES_ABOVE_TITLE`` blank lines under the 发文字号, or under the rule without one, on
+    the grid). Both renderers place the header with these."""
+    rule_top = letterhead_bottom + LETTER_FORMAT_RULE_BELOW_LETTERHEAD_MM * MM
+    rule_bottom = rule_top + LETTER_FORMAT_DOUBLE_RULE_MM * MM
+    number_slot = rule_bottom + LETTER_FORMAT_NUMBER_BELOW_RULE_EM * BODY_PT - (LINE_PITCH_PT - BODY_PT) / 2
+    above_title = number_slot + LINE_PITCH_PT if numbered else rule_bottom
+    return rule_top, rule_bottom, number_slot, snap_to_row(above_title + BLANK_LINES_ABOVE_TITLE * LINE_PITCH_PT)
+
+
+def letter_format_bottom_rule_top() -> float:
+    """信函格式: the top of the lower (thin-over-thick) double rule, in points from the page top; its
+    bottom edge is ``LETTER_FORMAT_BOTTOM_RULE_FROM_PAGE_BOTTOM_MM`` above the bottom of the page."""
+    return (PAGE_HEIGHT_MM - LETTER_FORMAT_BOTTOM_RULE_FROM_PAGE_BOTTOM_MM - LETTER_FORMAT_DOUBLE_RULE_MM) * MM

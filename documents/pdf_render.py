@@ -14,7 +14,8 @@ Where things go (GB/T 9704 and ``layout``):
   under it, centred; a red rule 4 mm under the number; the title two blank lines under the rule.
 * 信函格式: the 标志 30 mm from the page top, a red thick-over-thin double rule 4 mm under it and a
   thin-over-thick one 20 mm above the page bottom (170 mm, page 1 only); the 发文字号 flush right
-  7/8 of a character under the first double rule (§10.1); no page number on page 1.
+  7/8 of a character under the first double rule (§10.1; ``layout.letter_format_header``); no page
+  number on page 1; the 版记 is the 抄送 alone, without rules.
 * Without a 标志 the title starts on the first line (after the 发文字号, flush right, if any).
 * Title 二号, centred, broken into a trapezoid or diamond (``line_breaking.break_title``; a
   U+200B ZERO WIDTH SPACE in the title marks the only places it may break). One blank line, then
@@ -42,7 +43,6 @@ trailing ``…年…月…日印发``.
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -496,18 +496,13 @@ class _Renderer:
         if self.doc.format == "letter":
             runs, bottom = self.letterhead_runs(letterhead, L.LETTER_FORMAT_LETTERHEAD_TOP_MM * L.MM)
             absolute.runs.extend(runs)
-            rule_top = bottom + L.LETTER_FORMAT_RULE_BELOW_LETTERHEAD_MM * L.MM
-            rule_bottom = self.double_rule(absolute, rule_top, thick_first=True)
-            bottom_rule = PAGE_H - L.LETTER_FORMAT_BOTTOM_RULE_FROM_PAGE_BOTTOM_MM * L.MM
-            self.double_rule(absolute, bottom_rule - self.double_rule_height(), thick_first=False)
+            rule_top, _rule_bottom, number_slot, first_row = L.letter_format_header(bottom, bool(number))
+            self.double_rule(absolute, rule_top, thick_first=True)
+            self.double_rule(absolute, L.letter_format_bottom_rule_top(), thick_first=False)
             if number:
-                em_top = rule_bottom + L.LETTER_FORMAT_NUMBER_BELOW_RULE_EM * size
                 row = self.text_row(number, "body", size, WIDTH - self.text_width(number, "body", size))
-                absolute.runs.extend(_shift(row.runs, LEFT, em_top - em_drop))
-                slot_bottom = em_top - em_drop + PITCH
-            else:
-                slot_bottom = rule_bottom
-            return _snap(slot_bottom + L.BLANK_LINES_ABOVE_TITLE * PITCH)
+                absolute.runs.extend(_shift(row.runs, LEFT, number_slot))
+            return first_row
         runs, bottom = self.letterhead_runs(letterhead, TOP + L.LETTERHEAD_TOP_FROM_TEXT_TOP_MM * L.MM)
         absolute.runs.extend(runs)
         slot_top = bottom + L.BLANK_LINES_ABOVE_DOC_NUMBER * PITCH
@@ -518,10 +513,6 @@ class _Renderer:
         rule_y = slot_top + em_drop + size + L.SEPARATOR_BELOW_NUMBER_MM * L.MM
         absolute.segs.append(_Seg(LEFT, rule_y, LEFT + WIDTH, rule_y, L.SEPARATOR_RULE_MM * L.MM, RED))
         return _snap(rule_y + L.BLANK_LINES_ABOVE_TITLE * PITCH)
-
-    @staticmethod
-    def double_rule_height() -> float:
-        return (L.LETTER_FORMAT_THICK_RULE_MM + L.LETTER_FORMAT_RULE_GAP_MM + L.LETTER_FORMAT_THIN_RULE_MM) * L.MM
 
     def double_rule(self, row: _Row, top: float, *, thick_first: bool) -> float:
         """A red double rule 170 mm long centred on the page, its top at ``top``; returns its bottom."""
@@ -540,7 +531,11 @@ class _Renderer:
 
     def colophon_rows(self, blocks: Sequence[Paragraph]) -> list[_Row]:
         """抄送 and 印发 rows with their rules: rules at the top (0.35 mm), between sections
-        (0.25 mm) and at the bottom (0.35 mm) of the rows, full 版心 width."""
+        (0.25 mm) and at the bottom (0.35 mm) of the rows, full 版心 width. 信函格式: the 抄送 only,
+        without rules (GB/T 9704 §10.1: no 印发机关, 印发日期 or rules in the 版记)."""
+        letter = self.doc.format == "letter"
+        if letter:
+            blocks = [b for b in blocks if b.role != "printer"]
         size = L.COLOPHON_PT
         cell = cell_width(size)
         side = L.COLOPHON_SIDE_INDENT_CHARS * cell
@@ -565,6 +560,10 @@ class _Renderer:
         rows = [r for s in sections for r in s]
         if not rows:
             return []
+        for r in rows[:-1]:
+            r.keep_with_next = True
+        if letter:
+            return rows
         outer = L.COLOPHON_OUTER_RULE_MM * L.MM
         inner = L.COLOPHON_INNER_RULE_MM * L.MM
         rows[0].segs.append(_Seg(0.0, 0.0, WIDTH, 0.0, outer))
@@ -573,8 +572,6 @@ class _Renderer:
                 s[0].segs.append(_Seg(0.0, 0.0, WIDTH, 0.0, inner))
         last = rows[-1]
         last.segs.append(_Seg(0.0, last.height, WIDTH, last.height, outer))
-        for r in rows[:-1]:
-            r.keep_with_next = True
         return rows
 
     # -- the whole document -------------------------------------------------------------------
@@ -830,9 +827,7 @@ class _TableLayout:
 # Helpers
 
 
-def _snap(y: float) -> float:
-    """The first grid line (slot top) at or below ``y``."""
-    return TOP + max(0, math.ceil((y - TOP) / PITCH - 1e-6)) * PITCH
+_snap = L.snap_to_row
 
 
 def _shift(runs: Sequence[_Run], dx: float, dy: float) -> list[_Run]:

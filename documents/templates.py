@@ -8,9 +8,12 @@ letter is due.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +73,8 @@ def export_default(kind: str, target: Path) -> Path:
     target = Path(target)
     if target.is_dir():
         target = target / source.name
+    elif target.suffix.lower() != SUFFIX:
+        raise UserError(f"导出位置“{target}”应为已有的文件夹或以 .docx 结尾的文件名")
     try:
         shutil.copyfile(source, target)
     except OSError as exc:
@@ -77,11 +82,17 @@ def export_default(kind: str, target: Path) -> Path:
     return target
 
 
-def import_template(kind: str, source: Path, data_dir: Path, families: dict[str, str] | None = None) -> Path:
-    """Make ``source`` the office's template for ``kind``, after rendering it with a sample case.
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
-    A file that is not a .docx, or whose placeholders do not render, raises ``UserError`` and
-    nothing is replaced."""
+
+@contextmanager
+def checked_template(kind: str, source: Path, data_dir: Path, families: dict[str, str] | None = None,
+                     letter_format: str | None = None) -> Iterator[Path]:
+    """A copy of ``source`` that rendered with a sample case (in ``letter_format``, by default the
+    kind's), ready to install with ``install_template`` while the context is open; the copy is gone
+    afterwards. A file that is not a .docx, or whose placeholders do not render, raises ``UserError``
+    before anything is yielded."""
     _check_kind(kind)
     source = Path(source)
     if not source.is_file():
@@ -89,7 +100,10 @@ def import_template(kind: str, source: Path, data_dir: Path, families: dict[str,
     if source.suffix.lower() != SUFFIX:
         raise UserError(f"模板“{source.name}”应为 Word 文档（.docx）；.doc 或 .wps 文件请先另存为 .docx")
     target = office_template(kind, data_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法在数据文件夹中保存模板（{target.parent}）：{exc.strerror or exc}") from None
     # Check a copy named like the target, so messages name the kind's file as the office will see it.
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         trial = Path(scratch) / target.name
@@ -97,9 +111,28 @@ def import_template(kind: str, source: Path, data_dir: Path, families: dict[str,
             shutil.copyfile(source, trial)
         except OSError as exc:
             raise UserError(f"无法读取模板文件 {source}：{exc.strerror or exc}") from None
-        render_docx(trial, sample_context(), families)
-        os.replace(trial, target)
+        render_docx(trial, sample_context(), families, letter_format=letter_format)
+        yield trial
+
+
+def install_template(checked: Path, kind: str, data_dir: Path) -> Path:
+    """Put a copy ``checked_template`` yielded in place as the office's template for ``kind``."""
+    target = office_template(kind, data_dir)
+    try:
+        os.replace(checked, target)
+    except OSError as exc:
+        raise UserError(f"无法保存模板 {target}：{exc.strerror or exc}") from None
     return target
+
+
+def import_template(kind: str, source: Path, data_dir: Path, families: dict[str, str] | None = None,
+                    letter_format: str | None = None) -> Path:
+    """Make ``source`` the office's template for ``kind``, after rendering it with a sample case.
+
+    A file that is not a .docx, or whose placeholders do not render, raises ``UserError`` and
+    nothing is replaced. (``core.services.templates_admin`` does the same with an audit record.)"""
+    with checked_template(kind, source, data_dir, families, letter_format) as trial:
+        return install_template(trial, kind, data_dir)
 
 
 def reset_template(kind: str, data_dir: Path) -> bool:
@@ -108,20 +141,24 @@ def reset_template(kind: str, data_dir: Path) -> bool:
     own = office_template(kind, data_dir)
     if not own.is_file():
         return False
-    own.unlink()
+    try:
+        own.unlink()
+    except OSError as exc:
+        raise UserError(f"无法删除本机关的模板 {own}：{exc.strerror or exc}") from None
     return True
 
 
 def render_kind(kind: str, context: dict[str, Any], data_dir: Path | None,
-                families: dict[str, str] | None = None) -> bytes:
-    """The letter of ``kind`` rendered from the template that applies (office copy or default)."""
-    return docx_bytes(build_kind(kind, context, data_dir, families))
+                families: dict[str, str] | None = None, letter_format: str | None = None) -> bytes:
+    """The letter of ``kind`` rendered from the template that applies (office copy or default), in
+    ``letter_format`` (``file`` | ``letter``; by default the kind's)."""
+    return docx_bytes(build_kind(kind, context, data_dir, families, letter_format))
 
 
 def build_kind(kind: str, context: dict[str, Any], data_dir: Path | None,
-               families: dict[str, str] | None = None) -> DocxDocument:
+               families: dict[str, str] | None = None, letter_format: str | None = None) -> DocxDocument:
     """As ``render_kind``, the python-docx document before it is saved."""
-    return build_docx(template_for(kind, data_dir), context, families)
+    return build_docx(template_for(kind, data_dir), context, families, letter_format=letter_format)
 
 
 def sample_context() -> dict[str, Any]:

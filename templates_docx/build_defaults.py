@@ -3,7 +3,9 @@
     .venv/bin/python templates_docx/build_defaults.py            # writes the .docx files here
     .venv/bin/python templates_docx/build_defaults.py --check    # exit 1 if a file differs
 
-Each template is a 文件格式 letter (GB/T 9704-2012) whose every paragraph carries one of the styles
+Each letter template is laid out as a 文件格式 letter (GB/T 9704-2012): the 标志 reads “…文件” and
+opens the body; a letter the office prints in 信函格式 is rearranged when it is rendered
+(``documents.docx_render.to_letter_format``), so one template serves both. Every paragraph carries one of the styles
 named in ``documents.model.ROLE_STYLES``; the styles set the East Asian fonts, the sizes (二号,
 三号, 四号), the 2-character first-line indent and the exact line spacing of the 22-line grid, so an
 office restyles a letter in Word or WPS by editing a style. The wording, with its docxtpl/Jinja
@@ -261,9 +263,10 @@ class Letter:
     form: bool = False
 
 
-def _head(title: str, addressee: str) -> list[tuple[str, str]]:
+def _head(title: str, addressee: str = "") -> list[tuple[str, str]]:
+    """标志 (…文件: 信函格式 drops the word when rendering), 发文字号, title and, when given, 主送."""
     return [("letterhead", "{{ office.letterhead }}文件"), ("doc_number", "{{ number }}"),
-            ("title", title), ("addressee", addressee)]
+            ("title", title), *([("addressee", addressee)] if addressee else [])]
 
 
 def _sign() -> list[tuple[str, str]]:
@@ -341,7 +344,7 @@ INVESTIGATION_REPORT = Letter("investigation-report", "调查核实报告", lett
 ])
 
 DETERMINATION_LETTER = Letter("determination-letter", "容错免责认定书", paragraphs=[
-    *_head("关于对{{ cadre_names }}同志容错免责申请的认定书", "{{ accountability.organ }}："),
+    *_head("关于对{{ cadre_names }}同志容错免责申请的认定书", "{{ addressee }}："),
     ("body", "{{ applicant.display }}于{{ case.received_on }}向{{ office.we }}提出容错免责申请，申请对{{ cadre_ref }}"
              "在“{{ accountability.matter }}”问题中的责任予以容错免责。{{ office.we }}于{{ case.accepted_on }}"
              "受理该申请，{{ suspension.sentence }}。"),
@@ -370,7 +373,9 @@ DETERMINATION_LETTER = Letter("determination-letter", "容错免责认定书", p
     ("body", "如对本认定有异议，可以自收到本认定书之日起按规定向{{ office.we }}书面申请复核。"),
     ("body", "{%p endif %}"),
     *_sign(),
+    ("cc", "{%p if cc %}"),
     ("cc", "抄送：{{ cc_text }}。"),
+    ("cc", "{%p endif %}"),
     ("printer", "{{ office.printer }}\t{{ date }}印发"),
 ])
 
@@ -412,8 +417,7 @@ SUSPENSION_NOTICE = Letter("suspension-notice", "暂缓追责通知书", paragra
 ])
 
 CADRE_STATEMENT = Letter("cadre-statement", "容错免责情况说明", paragraphs=[
-    ("letterhead", "{{ office.letterhead }}"), ("doc_number", "{{ number }}"),
-    ("title", "关于{{ cadre.name }}同志容错免责情况的说明"),
+    *_head("关于{{ cadre.name }}同志容错免责情况的说明"),
     ("body", "{%p for s in statements %}"),
     ("body", "{{ s }}"),
     ("body", "{%p endfor %}"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import ActionRefused, UserError
 from core.services.case_view import case_details
-from core.services.office import office_profile
+from core.services.office import determination_letters, letter_format, office_profile
 from core.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ _DECISION_DATES = {
     "interview-record": ("notes", "held_on"),
     "expert-opinion": ("assessments", "held_on"),
 }
-RECIPIENTS = ("organ", "applicant")     # 送达回证: the accountability organ or the applicant
+RECIPIENTS = ("organ", "applicant")     # 送达回证, and 认定书 when issued as two letters
+RECIPIENT_KINDS = ("determination-letter", "delivery-receipt")     # the kinds ``recipient`` applies to
 
 
 def _issued_on(kind: str, details: dict[str, Any], today: date) -> date:
@@ -81,13 +82,21 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
 
     For a kind issued about a cadre (``Kind.per_cadre``) ``case_number`` is the cadre's ID number
     (or a case number, when the case concerns one cadre). ``recipient`` (organ | applicant, by
-    default organ) says whose 送达回证 it is."""
+    default organ) says whose 送达回证 it is, and which determination letter when the office issues
+    the determination as two letters (one 主送 each, each with its own 发文字号); with one letter
+    (主送 the organ, 抄送 the applicant) a letter to the applicant is refused."""
     from core.numbering import issue_number
     from documents.context import letter_context
 
     spec = _spec(kind, fmt)
     if recipient is not None and recipient not in RECIPIENTS:
-        raise UserError(f"受送达对象“{recipient}”无效，应为 organ（问责实施机关）或 applicant（申请人）")
+        raise UserError(f"主送或受送达对象“{recipient}”无效，应为 organ（问责实施机关）或 applicant（申请人）")
+    if recipient is not None and kind not in RECIPIENT_KINDS:
+        raise UserError(f"--to（主送或受送达对象）只用于认定书和送达回证，{spec.label}不需要")
+    separate = determination_letters(ws) == 2
+    if kind == "determination-letter" and recipient == "applicant" and not separate:
+        raise ActionRefused("本机关设置为只出具一份认定书（主送问责实施机关，抄送申请人），没有单独致申请人的认定书；"
+                            "请出具主送问责实施机关的认定书，或先在设置中将认定书份数改为两份（determination_letters=2）")
     if spec.per_cadre:
         return _render_about_cadre(ws, case_number, spec, fmt, out)
     details = case_details(ws, case_number)
@@ -95,15 +104,38 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     if reason:
         raise ActionRefused(reason)
     number, issued_on = "", _issued_on(kind, details, ws.today())
-    if spec.number_code:
+    if kind == "determination-letter":
+        issued = _determination_number(ws, details["uuid"], spec, recipient or "organ", separate, issued_on)
+        number, issued_on = issued.number, issued.issued_on
+    elif spec.number_code:
         issued = issue_number(ws, kind=kind, kind_code=spec.number_code, case_uuid_or_number=details["uuid"],
                               issued_on=issued_on)
         number, issued_on = issued.number, issued.issued_on
     policy = ws.policy(details["policy"])
     context = letter_context(_with_form_data(ws, details, policy), office_profile(ws), policy, number=number,
-                             issued_on=issued_on, recipient=recipient or "organ")
+                             issued_on=issued_on, recipient=recipient or "organ", separate_letters=separate)
     _write_atomically(out, _document(ws, kind, context, fmt))
     return IssuedLetter(kind, spec.label, fmt, out, number, issued_on)
+
+
+def _determination_number(ws: Workspace, case_uuid: str, spec: Kind, recipient: str, separate: bool,
+                          issued_on: date) -> IssuedNumber:
+    """The 发文字号 of the determination letter to ``recipient``: registered for recipient ``""`` when
+    the office issues one letter, ``organ`` / ``applicant`` when it issues two. The letter to the organ
+    is the same letter in both settings, so after the setting changed it keeps the number it has."""
+    from core.numbering import issue_number, numbers_for_case
+
+    keys: tuple[str, ...] = ("organ", "") if separate else ("", "organ")
+    if recipient == "applicant":
+        keys = ("applicant",)
+    live = {row.recipient: row for row in numbers_for_case(ws, case_uuid)
+            if row.kind == spec.code and row.voided_at is None}
+    existing = next((live[key] for key in keys if key in live), None)
+    if existing is not None:
+        return existing
+    assert spec.number_code
+    return issue_number(ws, kind=spec.code, kind_code=spec.number_code, case_uuid_or_number=case_uuid,
+                        issued_on=issued_on, recipient=keys[0])
 
 
 def render_blank(ws: Workspace, kind: str, fmt: str, out: Path) -> IssuedLetter:
@@ -120,10 +152,20 @@ def render_blank(ws: Workspace, kind: str, fmt: str, out: Path) -> IssuedLetter:
 
 
 def _live_numbers(ws: Workspace, case: str) -> dict[str, str]:
-    """The case's live 发文字号 by kind (letters to one recipient each)."""
+    """The case's live 发文字号 by kind (letters to one recipient each; of two determination letters,
+    the one to the accountability organ)."""
     from core.numbering import numbers_for_case
 
-    return {row.kind: row.number for row in numbers_for_case(ws, case) if row.voided_at is None and not row.recipient}
+    return {row.kind: row.number for row in numbers_for_case(ws, case)
+            if row.voided_at is None and row.recipient in ("", "organ")}
+
+
+def _determination_numbers(ws: Workspace, case: str) -> dict[str, str]:
+    """The live 发文字号 of the determination letter by recipient (organ | applicant)."""
+    from core.numbering import numbers_for_case
+
+    return {(row.recipient or "organ"): row.number for row in numbers_for_case(ws, case)
+            if row.voided_at is None and row.kind == "determination-letter"}
 
 
 def _with_form_data(ws: Workspace, details: dict[str, Any], policy: Policy) -> dict[str, Any]:
@@ -138,7 +180,8 @@ def _with_form_data(ws: Workspace, details: dict[str, Any], policy: Policy) -> d
             dates[key] = ws.calendar.add_workdays(date.fromisoformat(accepted), limit).isoformat() if accepted else None
         total += int(row.get("days") or 0)
         extensions.append(row | dates)
-    return details | {"issued_numbers": _live_numbers(ws, details["uuid"]), "extensions": extensions}
+    return details | {"issued_numbers": _live_numbers(ws, details["uuid"]),
+                      "determination_numbers": _determination_numbers(ws, details["uuid"]), "extensions": extensions}
 
 
 def _render_about_cadre(ws: Workspace, key: str, spec: Kind, fmt: str, out: Path) -> IssuedLetter:
@@ -207,14 +250,15 @@ def _families(fonts: FontSet) -> dict[str, str]:
 
 
 def _document(ws: Workspace, kind: str, context: dict[str, Any], fmt: str) -> bytes:
-    """The file's bytes: the template filled in, saved as DOCX, or read into the model and laid out
-    as PDF (straight from the document in memory: no save and parse in between)."""
+    """The file's bytes: the template filled in, in the layout the office chose for ``kind`` (文件格式
+    or 信函格式), saved as DOCX, or read into the model and laid out as PDF (straight from the
+    document in memory: no save and parse in between; the model carries the layout)."""
     from documents.docx_render import docx_bytes, read_model
     from documents.pdf_render import MissingGlyphError, render_pdf
     from documents.templates import build_kind
 
     fonts = _fonts()
-    document = build_kind(kind, context, ws.data_dir, _families(fonts))
+    document = build_kind(kind, context, ws.data_dir, _families(fonts), letter_format(ws, kind))
     if fmt == "docx":
         return docx_bytes(document)
     try:

@@ -23,6 +23,7 @@ render 2026-0017 application-form --out "$out/application-form.pdf"
 render 2026-0017 cadre-statement --out "$out/cadre-statement.pdf"
 render --blank application-form --out "$out/application-form-blank.pdf"
 render 2026-0017 determination-letter --format docx --out "$out/determination-letter.docx"
+render 2026-0017 acceptance-notice --format docx --out "$out/acceptance-notice.docx"     # 信函格式 (the default)
 rm -f "$out"/*.png
 for pdf in "$out"/*.pdf; do
     pdftoppm -r 80 -png "$pdf" "${pdf%.pdf}"

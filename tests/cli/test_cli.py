@@ -223,3 +223,75 @@ def test_fonts_names_a_font_for_every_role(tmp_path: Path) -> None:
     rows = json.loads(ok(run(tmp_path / "d", "fonts", "--json")))
     assert [row["role"] for row in rows] == ["title", "body", "heading1", "heading2", "page_number"]
     assert all(Path(row["file"]).is_file() for row in rows)
+
+
+# --- letter settings and templates -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli-demo") / "data"
+    ok(run(data, "demo"))
+    return data
+
+
+def test_office_letter_settings(demo_data: Path) -> None:
+    shown = ok(run(demo_data, "office", "show"))
+    assert "认定书份数（determination_letters）：1（一份" in shown
+    assert "受理通知书版式（format.acceptance-notice）：信函格式（letter，默认）" in shown
+    assert "容错免责认定书版式（format.determination-letter）：文件格式（file，默认）" in shown
+    out = ok(run(demo_data, "office", "set", "--set", "format.determination-letter=信函格式",
+                 "--set", "determination_letters=2"))
+    assert "容错免责认定书版式（format.determination-letter）：信函格式（letter）" in out
+    assert "认定书份数（determination_letters）：2（两份" in out
+    line = one_chinese_error(run(demo_data, "office", "set", "--set", "format.investigation-report=letter"))
+    assert "版式是固定的" in line
+    ok(run(demo_data, "office", "set", "--set", "format.determination-letter=file",
+           "--set", "determination_letters=1"))
+
+
+def test_render_two_determination_letters(demo_data: Path, tmp_path: Path) -> None:
+    line = one_chinese_error(run(demo_data, "render", "2026-0017", "determination-letter", "--to", "applicant",
+                                 "--out", str(tmp_path / "x.pdf")))
+    assert "只出具一份认定书" in line and "determination_letters=2" in line
+    assert not (tmp_path / "x.pdf").exists()
+    ok(run(demo_data, "office", "set", "--set", "determination_letters=2"))
+    try:
+        organ = ok(run(demo_data, "render", "2026-0017", "determination-letter", "--out", str(tmp_path / "o.pdf")))
+        person = ok(run(demo_data, "render", "2026-0017", "determination-letter", "--to", "applicant",
+                        "--out", str(tmp_path / "a.pdf")))
+    finally:
+        ok(run(demo_data, "office", "set", "--set", "determination_letters=1"))
+    seqs = [int(m.group(1)) for out in (organ, person) if (m := re.search(r"〔2026〕(\d+)号", out))]
+    assert len(seqs) == 2 and seqs[1] == seqs[0] + 1
+    register = ok(run(demo_data, "numbers", "list"))
+    assert "determination-letter（主送申请人）" in register
+    line = one_chinese_error(run(demo_data, "render", "2026-0017", "acceptance-notice", "--to", "organ",
+                                 "--out", str(tmp_path / "n.pdf")))
+    assert "只用于认定书和送达回证" in line
+
+
+def test_template_commands(demo_data: Path, tmp_path: Path) -> None:
+    listed = ok(run(demo_data, "template", "list"))
+    assert "acceptance-notice\t受理通知书\t默认模板" in listed.splitlines()
+    out = ok(run(demo_data, "template", "export", "acceptance-notice", str(tmp_path)))
+    exported = tmp_path / "acceptance-notice.docx"
+    assert str(exported) in out and exported.is_file()
+    broken = tmp_path / "broken.docx"
+    broken.write_text("不是 Word 文档", encoding="utf-8")
+    one_chinese_error(run(demo_data, "template", "import", "acceptance-notice", str(broken)))
+    assert "默认模板" in ok(run(demo_data, "template", "list")).splitlines()[1]
+    digest = hashlib.sha256(exported.read_bytes()).hexdigest()
+    assert digest in ok(run(demo_data, "template", "import", "acceptance-notice", str(exported)))
+    rows = {r["kind"]: r for r in json.loads(ok(run(demo_data, "template", "list", "--json")))}
+    assert rows["acceptance-notice"]["template"] == "office" and rows["acceptance-notice"]["sha256"] == digest
+    assert rows["rejection-notice"]["template"] == "default"
+    assert "已恢复默认模板" in ok(run(demo_data, "template", "reset", "acceptance-notice"))
+    assert "无需恢复" in one_chinese_error(run(demo_data, "template", "reset", "acceptance-notice"))
+    assert "“nosuch”" in one_chinese_error(run(demo_data, "template", "export", "nosuch", str(tmp_path)))
+    conn = sqlite3.connect(str(demo_data / "rongcuo.sqlite3"))
+    try:
+        actions = [a for (a,) in conn.execute("SELECT action FROM audit_record ORDER BY seq")]
+    finally:
+        conn.close()
+    assert actions[-2:] == ["import_template", "reset_template"]
+    assert "审计链完整" in ok(run(demo_data, "audit", "verify"))

@@ -174,7 +174,9 @@ def _check_letter(data: bytes, kind: str, must_contain: list[str]) -> Any:
     document = docx.Document(io.BytesIO(data))
     _check_page(document)
     names = set(ROLE_STYLES.values())
-    paragraphs = [p for p in _paragraphs(document) if p.text.strip()]
+    section = document.sections[0]
+    head = section.first_page_header.paragraphs if section.different_first_page_header_footer else []  # 信函格式
+    paragraphs = [p for p in [*head, *_paragraphs(document)] if p.text.strip()]
     assert all(p.style.name in names for p in paragraphs), {p.style.name for p in paragraphs} - names
     text = "\n".join(p.text for p in paragraphs)
     assert "{{" not in text and "{%" not in text and "}}" not in text and "%}" not in text
