@@ -176,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="审计记录：audit verify")
     au = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     au.add_parser("verify", help="校验审计链，指出第一条有问题的记录")
+    reanchor = au.add_parser("reanchor", help="链头文件丢失或与记录不符时重新锚定（记录完好时才允许；本操作本身记入审计）")
+    reanchor.add_argument("--reason", required=True)
 
     commands.add_parser("check", help="检查数据库完整性、外键、审计链和附件")
     return parser
@@ -449,6 +451,12 @@ def cmd_numbers(ws: Workspace, args: argparse.Namespace) -> None:
 
 
 def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
+    if args.audit_command == "reanchor":
+        from core.services.health import reanchor_audit
+
+        problem = reanchor_audit(ws, args.reason)
+        print(f"已重新锚定审计链头（原问题：{problem}），并记入审计记录")
+        return
     result = ws.audit.verify()
     if not result.ok:
         raise UserError(result.message)

@@ -89,12 +89,13 @@ class AuditTrail:
         record.save(force_insert=True)
         return record
 
-    def write_head(self) -> None:
-        """Record the newest (seq, MAC) outside the database; call after each commit."""
+    def write_head(self, force: bool = False) -> None:
+        """Record the newest (seq, MAC) outside the database; call after each commit. ``force``
+        re-anchors a head that is ahead of the database (only after an audited re-anchor record)."""
         last = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
         seq, mac = (last.seq, last.mac) if last else (0, GENESIS_MAC)
         head = self.read_head()
-        if head is not None and head[0] > seq:
+        if head is not None and head[0] > seq and not force:
             return   # another process already wrote a newer head
         _write_atomically(self.head_path, f"{seq} {mac} {self._head_signature(seq, mac)}\n")
 
@@ -114,17 +115,29 @@ class AuditTrail:
         return std_hmac.compare_digest(signature, self._head_signature(int(seq_text), mac))
 
     def verify(self) -> VerifyResult:
+        """The records' chain, then the head file against it."""
+        chain, macs = self._verify_chain()
+        return chain if not chain.ok else self._verify_head(chain.count, macs)
+
+    def verify_records(self) -> VerifyResult:
+        """The records' chain alone (for re-anchoring a head file lost or out of step)."""
+        return self._verify_chain()[0]
+
+    def _verify_chain(self) -> tuple[VerifyResult, dict[int, str]]:
         previous_mac, expected_seq, count = GENESIS_MAC, 1, 0
         macs: dict[int, str] = {}
         for record in AuditRecord.select().order_by(AuditRecord.seq).iterator():
             if record.seq != expected_seq:
                 return VerifyResult(False, count, expected_seq,
-                                    f"审计记录第 {expected_seq} 条缺失（被删除或被插入记录打乱了顺序）")
+                                    f"审计记录第 {expected_seq} 条缺失（被删除或被插入记录打乱了顺序）"), macs
             if not std_hmac.compare_digest(record.mac, _mac(self.key, previous_mac, _fields(record))):
                 return VerifyResult(False, count, record.seq,
-                                    f"审计记录第 {record.seq} 条校验不符：该记录或其前后记录被修改、插入或删除")
+                                    f"审计记录第 {record.seq} 条校验不符：该记录或其前后记录被修改、插入或删除"), macs
             previous_mac, expected_seq, count = record.mac, expected_seq + 1, count + 1
             macs[record.seq] = record.mac
+        return VerifyResult(True, count, None, f"审计记录链完整，共 {count} 条"), macs
+
+    def _verify_head(self, count: int, macs: dict[int, str]) -> VerifyResult:
         head = self.read_head()
         if head is None:
             if count:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+from core import validation as v
+from core.errors import ActionRefused
 from core.services.actions import stored_file_path
 from core.services.workspace import Workspace
 from models.case import Case
@@ -35,3 +37,25 @@ def check_installation(ws: Workspace) -> tuple[list[str], str]:
     problems += _file_problems(ws)
     summary = f"检查通过：数据库完整，外键一致，{audit.message}，案件 {Case.select().count()} 件"
     return problems, summary
+
+
+def reanchor_audit(ws: Workspace, reason: str) -> str:
+    """Point a lost or out-of-step head file at the records again, leaving a record that says so.
+
+    Only when the records themselves verify: re-anchoring cannot excuse an edited record. The new
+    audit record keeps what the old head said, so a truncation stays visible in the trail itself.
+    """
+    reason = v.require_text(reason, "reason", "重新锚定审计链头的理由", max_length=500)
+    records = ws.audit.verify_records()
+    if not records.ok:
+        raise ActionRefused(f"{records.message}。记录本身有问题，不能重新锚定链头")
+    problem = ws.audit.verify()
+    if problem.ok:
+        raise ActionRefused("审计链完整，无需重新锚定链头")
+    head = ws.audit.read_head()
+    with ws.change():
+        ws.record("audit_reanchor", None, "audit_head",
+                  {"head_seq": head[0] if head else None, "records": records.count},
+                  {"reason": reason, "problem": problem.message})
+    ws.audit.write_head(force=True)
+    return problem.message

@@ -296,3 +296,43 @@ def test_a_head_rewritten_to_match_a_truncated_trail_is_caught(chain: Workspace,
     result = chain.audit.verify()
     assert not result.ok and "签名不符" in result.message
     assert not list(chain.data_dir.glob("*.tmp")), os.listdir(chain.data_dir)
+
+
+# --- re-anchoring a lost or out-of-step head ------------------------------------------------------
+
+def test_a_lost_head_is_reanchored_with_a_record_that_says_so(chain: Workspace) -> None:
+    from core.services.health import reanchor_audit
+
+    (chain.data_dir / HEAD_FILE).unlink()
+    assert not chain.audit.verify().ok
+    reanchor_audit(chain, "从备份恢复数据库时未带链头文件")
+    assert chain.audit.verify().ok
+    last = rows(chain)[-1]
+    assert last["action"] == "audit_reanchor"
+    assert json.loads(last["before"]) == {"head_seq": None, "records": 5}
+
+
+def test_a_truncation_stays_visible_after_reanchoring(chain: Workspace, editor: sqlite3.Connection) -> None:
+    from core.services.health import reanchor_audit
+
+    editor.execute("DELETE FROM audit_record WHERE seq > 3")
+    editor.commit()
+    reanchor_audit(chain, "查明原因后重新锚定")
+    assert chain.audit.verify().ok
+    last = rows(chain)[-1]
+    assert json.loads(last["before"]) == {"head_seq": 5, "records": 3}
+    assert "截断" in json.loads(last["after"])["problem"]
+
+
+def test_reanchoring_refuses_edited_records_and_a_sound_chain(chain: Workspace, editor: sqlite3.Connection) -> None:
+    from core.errors import ActionRefused
+    from core.services.health import reanchor_audit
+
+    with pytest.raises(ActionRefused, match="无需"):
+        reanchor_audit(chain, "试一试")
+    editor.execute("UPDATE audit_record SET actor = '张三' WHERE seq = 2")
+    editor.commit()
+    count = len(rows(chain))
+    with pytest.raises(ActionRefused, match="第 2 条"):
+        reanchor_audit(chain, "想掩盖")
+    assert len(rows(chain)) == count
