@@ -17,6 +17,9 @@ measured in the same run, and ends with a Markdown table for docs/performance.md
 4. ``case show``: ``case_details`` and the CLI.
 5. A whole life cycle through the services on the full database, per action, against the same
    life cycle through the CLI (one process per action, as a script driving ``./run.sh`` would do).
+6. Search: the first page of ``search_cases`` for a 3-character name (FTS5 trigram) and a
+   2-character name (LIKE fallback), found and not found, against a plain ``LIKE '%…%'`` over the
+   same fields joined from the tables.
 
 Dates: the services run with today = 2026-11-27; the CLI uses the machine's date.
 """
@@ -61,6 +64,7 @@ from bench.generate import applications  # noqa: E402
 from core.services.actions import perform_action  # noqa: E402
 from core.services.case_view import case_details, list_cases  # noqa: E402
 from core.services.registration import register_case, register_cases  # noqa: E402
+from core.services.search import search_cases  # noqa: E402
 from core.services.workspace import Workspace  # noqa: E402
 from models.case import Case  # noqa: E402
 from models.database import DATABASE_FILE  # noqa: E402
@@ -402,6 +406,39 @@ def bench_life_cycle(ws: Workspace, data_dir: Path, stream: Iterator[dict[str, A
     return numbers
 
 
+# --- 6. search -----------------------------------------------------------------------------------
+
+# The same fields as the search index, straight from the tables: what a search without an index does.
+LIKE_SQL = """
+SELECT c.id FROM "case" c JOIN applicant a ON a.case_id = c.id
+WHERE c.number LIKE :p OR a.name LIKE :p OR a.contact_person LIKE :p OR a.id_number LIKE :p
+   OR a.credit_code LIKE :p OR c.accountability_organ LIKE :p OR c.accountability_matter LIKE :p
+   OR EXISTS (SELECT 1 FROM case_cadre cc JOIN cadre cd ON cd.id = cc.cadre_id WHERE cc.case_id = c.id
+              AND (cd.name LIKE :p OR cd.id_number LIKE :p OR cc.unit LIKE :p))
+   OR EXISTS (SELECT 1 FROM investigation_note n WHERE n.case_id = c.id AND n.text LIKE :p)
+ORDER BY c.received_on DESC, c.id DESC LIMIT :n
+"""
+
+
+def bench_search(ws: Workspace, rng: random.Random, page: int) -> None:
+    def name_of_length(length: int) -> str:
+        names = [n for (n,) in ws.adapter.db.execute_sql(
+            "SELECT name FROM cadre WHERE length(name) = ? ORDER BY id LIMIT 500", [length]).fetchall()]
+        return str(rng.choice(names))
+
+    def plain_like(text: str) -> int:   # on the same connection, so both read a warm cache
+        return len(ws.adapter.db.execute_sql(LIKE_SQL, {"p": f"%{text}%", "n": page}).fetchall())
+
+    for label, text in (("3-character name", name_of_length(3)), ("2-character name", name_of_length(2)),
+                        ("3 characters found nowhere", "无此人"), ("2 characters found nowhere", "无某")):
+        times, result = timings(lambda t=text: search_cases(ws, t, limit=page), 7)   # type: ignore[misc]
+        like_times, like_rows = timings(lambda t=text: plain_like(t), 7)   # type: ignore[misc]
+        row("6 search", f"`search_cases`, {label} “{text}”: first page ({len(result.rows)} rows)",
+            f"median {fmt(median(times))} (max {fmt(max(times))})",
+            f"plain `LIKE '%…%'` over the same fields and tables, first page ({like_rows} rows)",
+            f"median {fmt(median(like_times))} (max {fmt(max(like_times))})")
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -440,6 +477,7 @@ def main() -> None:
         bench_list(ws, data_dir, args.page)
         all_numbers = [n for (n,) in Case.select(Case.number).tuples()]
         bench_show(ws, data_dir, rng.sample(all_numbers, min(args.show, len(all_numbers))), 5)
+        bench_search(ws, rng, args.page)
         numbers = bench_life_cycle(ws, data_dir, stream, args.life_cycles, args.cli_life_cycles, rng, scratch)
         times = []
         for number in numbers:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import traceback
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     c_list.add_argument("--status", choices=["registered", "investigating", "reported", "determined", "archived",
                                              "rejected", "withdrawn"])
     c_list.add_argument("--overdue", action="store_true", help="只列出已超期的案件")
+    c_list.add_argument("--search", metavar="TEXT",
+                        help="按编号、姓名、身份证号码、单位、问责机关和事项、谈话笔录查找（空格分隔的词须都出现）")
+    c_list.add_argument("--limit", type=int, default=50, help="与 --search 同用：最多列出的条数（默认 50）")
     c_list.add_argument("--json", action="store_true")
 
     cadre = commands.add_parser("cadre", help="干部：cadre find | show | clarify | follow-up（廉政审查查询、澄清正名、回访）")
@@ -179,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     reanchor = au.add_parser("reanchor", help="链头文件丢失或与记录不符时重新锚定（记录完好时才允许；本操作本身记入审计）")
     reanchor.add_argument("--reason", required=True)
 
-    commands.add_parser("check", help="检查数据库完整性、外键、审计链和附件")
+    check = commands.add_parser("check", help="检查数据库完整性、外键、审计链、附件和搜索索引")
+    check.add_argument("--rebuild-search", action="store_true", help="先重建案件搜索索引，再检查")
     return parser
 
 
@@ -293,7 +298,14 @@ def cmd_case(ws: Workspace, args: argparse.Namespace) -> None:
         else:
             _print_case(details)
     else:
-        rows = case_view.list_cases(ws, args.status, args.overdue)
+        if args.search is not None:
+            from core.services.search import search_cases
+
+            if args.overdue:
+                raise UserError("--search 与 --overdue 不能同时使用")
+            rows = search_cases(ws, args.search, status=args.status, limit=args.limit).rows
+        else:
+            rows = case_view.list_cases(ws, args.status, args.overdue)
         if args.json:
             _print_json({"count": len(rows), "cases": rows})
         else:
@@ -466,6 +478,10 @@ def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
 def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services.health import check_installation
 
+    if args.rebuild_search:
+        from core.services.search import rebuild_search_index
+
+        print(f"已重建搜索索引：{rebuild_search_index(ws)} 件案件")
     problems, summary = check_installation(ws)
     if problems:
         for problem in problems[:-1]:
@@ -504,6 +520,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `case list | head`): not an error of the program.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         return _report_bug(data_dir)
     finally:

@@ -20,7 +20,7 @@ class Case(BaseModel):
     policy_id = peewee.TextField()
     status = peewee.CharField(max_length=16, index=True)
     handled_by = peewee.TextField()                    # 纪检监察机关 | 组织部门
-    received_on = peewee.DateField()
+    received_on = peewee.DateField(index=True)         # lists and search pages go newest first
     statement = peewee.TextField(default="")
     situations = peewee.JSONField(default=list)        # tolerance situation numbers claimed
     materials = peewee.JSONField(default=list)         # titles of materials handed in

@@ -84,6 +84,7 @@ def _bring_up_to_date(adapter: SqliteAdapter, data_dir: Path) -> None:
         if current == 0:
             adapter.db.create_tables(ALL_MODELS)
             adapter.install_append_only(AuditRecord._meta.table_name)
+            adapter.install_case_search()
             SchemaVersion.create(version=LATEST_VERSION, description="初始结构")
             return
         for step in MIGRATIONS:

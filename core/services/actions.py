@@ -308,6 +308,9 @@ def perform_action(ws: Workspace, number: str, action: str, on: date | str | Non
         apply_deadlines(ws, case)
         case.updated_at = now()
         case.save()
+        # Every change to a case passes here: re-index it in the same transaction (a note adds text;
+        # a refused action rolls this back with everything else).
+        ws.adapter.index_cases([case.id])
         after = {name: _plain(getattr(case, name)) for name in CASE_FIELDS_AUDITED}
         changed_before = {k: b for k, b in before.items() if after[k] != b}
         changed_after = {k: a for k, a in after.items() if before[k] != a}

@@ -156,21 +156,29 @@ def _warnings(case: Case, active: DeadlineState | None, estimated_years: list[in
     return warnings
 
 
-def list_cases(ws: Workspace, status: str | None = None, overdue_only: bool = False) -> list[dict[str, Any]]:
-    """One line per case, newest first; ``overdue_only`` keeps cases past their active deadline."""
+def list_query() -> Any:
+    """The columns a case list shows, with the applicant's name; callers add filters and order."""
     # Only the columns a list shows: statements and timestamps would cost more than the rest.
     columns = (Case.id, Case.number, Case.uuid, Case.status, Case.policy_id, Case.received_on,
                Case.late_application, Case.report_due, Case.letter_due, Case.deadlines_estimated)
-    query = (Case.select(*columns, Applicant.name.alias("applicant_name"))
-             .join(Applicant, on=(Applicant.case == Case.id))
-             .order_by(Case.year.desc(), Case.seq.desc()))
+    return (Case.select(*columns, Applicant.name.alias("applicant_name"))
+            .join(Applicant, on=(Applicant.case == Case.id)))
+
+
+def list_cases(ws: Workspace, status: str | None = None, overdue_only: bool = False) -> list[dict[str, Any]]:
+    """One line per case, newest first; ``overdue_only`` keeps cases past their active deadline."""
+    query = list_query().order_by(Case.year.desc(), Case.seq.desc())
     if status:
         query = query.where(Case.status == status)
     if overdue_only:
         today = ws.today()
         query = query.where(((Case.status == "investigating") & (Case.report_due < today))
                             | (Case.status.in_(["reported", "determined"]) & (Case.letter_due < today)))
-    cases = list(query.objects().iterator())
+    return list_rows(ws, list(query.objects().iterator()), overdue_only)
+
+
+def list_rows(ws: Workspace, cases: list[Any], overdue_only: bool = False) -> list[dict[str, Any]]:
+    """List rows for cases fetched with ``list_query``, in the order given."""
     names = _cadre_names([c.id for c in cases])
     delivered = _delivered([c.id for c in cases if c.status == "determined"])
     outcomes = _outcomes([c.id for c in cases if c.status in ("determined", "archived")])

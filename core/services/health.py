@@ -6,6 +6,7 @@ import hashlib
 from core import validation as v
 from core.errors import ActionRefused
 from core.services.actions import stored_file_path
+from core.services.search import search_index_problems
 from core.services.workspace import Workspace
 from models.case import Case
 from models.procedure import EvidenceFile
@@ -35,6 +36,7 @@ def check_installation(ws: Workspace) -> tuple[list[str], str]:
     if not audit.ok:
         problems.append(audit.message)
     problems += _file_problems(ws)
+    problems += search_index_problems(ws)
     summary = f"检查通过：数据库完整，外键一致，{audit.message}，案件 {Case.select().count()} 件"
     return problems, summary
 

@@ -170,6 +170,7 @@ def _write_case(ws: Workspace, policy: Policy, clean: dict[str, Any], case_uuid:
         cadre = _cadre_row(fields)
         CaseCadre.create(case=case, cadre=cadre, **{k: fields[k] for k in (
             "unit", "position", "rank", "organ_type", "staff_type", "management_authority")})
+    ws.adapter.index_cases([case.id])   # the search index changes with the case, in the same transaction
     ws.record("register", case.uuid, "case", None, {"number": case.number, "status": case.status,
                                                     **_json_ready(clean)})
     return case
