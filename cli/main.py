@@ -255,7 +255,7 @@ def _warn_estimated(ws: Workspace, start: date, end: date) -> None:
 
 def cmd_calendar(ws: Workspace, args: argparse.Namespace) -> None:
     from core.calendar import SOURCE_LABELS
-    from core.services.holidays import import_schedule, known_years, read_schedule_file
+    from core.services.holidays import import_schedule, read_schedule_file
 
     if args.calendar_command == "import":
         result = import_schedule(ws, read_schedule_file(args.file))
@@ -268,7 +268,7 @@ def cmd_calendar(ws: Workspace, args: argparse.Namespace) -> None:
     this_year = ws.today().year
     first = args.first or 2004
     last = args.last or this_year + 1
-    years = known_years(ws, first, last)
+    years = ws.calendar.years(first, last)
     if args.json:
         _print_json([{"year": y.year, "source": y.source, "estimated": y.source == "estimated",
                       "note": y.note, "holidays": len(y.holidays), "workdays": len(y.workdays)} for y in years])

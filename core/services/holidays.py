@@ -62,7 +62,3 @@ def import_schedule(ws: Workspace, schedule: YearSchedule) -> ImportResult:
         ws.calendar = ws.load_calendar()   # the import was rolled back: so is the calendar
         raise
     return ImportResult(schedule.year, existing is not None, moved)
-
-
-def known_years(ws: Workspace, first: int, last: int) -> list[YearSchedule]:
-    return ws.calendar.years(first, last)
