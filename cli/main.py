@@ -12,7 +12,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,6 +20,7 @@ import peewee
 
 from core import validation as v
 from core.data_dir import DATA_DIR_ENV, resolve_data_dir
+from core.error_log import append_error_log
 from core.errors import UserError
 from core.services.workspace import Workspace
 
@@ -532,16 +533,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _report_bug(data_dir: Path) -> int:
-    log = data_dir / "logs" / "error.log"
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
-            handle.write(traceback.format_exc())
-        where = str(log)
-    except OSError:
-        where = "（日志无法写入）"
+    log = append_error_log(data_dir, " ".join(sys.argv), traceback.format_exc())
+    if log is None:
         traceback.print_exc(file=sys.stderr)
+    where = str(log) if log else "（日志无法写入）"
     print(f"错误：程序内部错误，操作未完成，已保存的数据不受影响。详情已记录在 {where}，请联系技术支持。",
           file=sys.stderr)
     return EXIT_BUG

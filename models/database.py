@@ -33,12 +33,13 @@ from models.procedure import (
     Reopening,
     Suspension,
 )
+from models.users import User
 
 ALL_MODELS: list[type[peewee.Model]] = [
     SchemaVersion, OfficeProfile, Setting, Case, Applicant, Cadre, CaseCadre, Suspension, Extension,
     InvestigationNote, Evidence, EvidenceFile, ExpertAssessment, InvestigationReport, Determination,
     Delivery, ArchiveRecord, Reopening, Clarification, FollowUp, ImportedSchedule, AuditRecord,
-    IssuedNumber,
+    IssuedNumber, User,
 ]
 
 DATABASE_FILE = "rongcuo.sqlite3"

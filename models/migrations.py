@@ -17,6 +17,14 @@ class Migration:
     apply: Callable[[Any], None]   # receives the database adapter, runs inside the transaction
 
 
-MIGRATIONS: list[Migration] = []
+def _add_users(adapter: Any) -> None:
+    from models.users import User
+
+    adapter.db.create_tables([User])
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(2, "officers who sign in to the desktop program", _add_users),
+]
 
 LATEST_VERSION = 1 + len(MIGRATIONS)

@@ -159,7 +159,7 @@ def _warnings(case: Case, active: DeadlineState | None, estimated_years: list[in
 def list_query() -> Any:
     """The columns a case list shows, with the applicant's name; callers add filters and order."""
     # Only the columns a list shows: statements and timestamps would cost more than the rest.
-    columns = (Case.id, Case.number, Case.uuid, Case.status, Case.policy_id, Case.received_on,
+    columns = (Case.id, Case.number, Case.year, Case.seq, Case.uuid, Case.status, Case.policy_id, Case.received_on,
                Case.late_application, Case.report_due, Case.letter_due, Case.deadlines_estimated)
     return (Case.select(*columns, Applicant.name.alias("applicant_name"))
             .join(Applicant, on=(Applicant.case == Case.id)))

@@ -5,8 +5,9 @@ Text is split at white space; every term must occur. The database adapter decide
 terms of 3+ characters go through the FTS5 trigram index and 1–2 characters (most Chinese names)
 fall back to LIKE over the same text; an 18-character ID number matches that number exactly.
 
-Pages are keyset pages, newest first (received_on, then id, descending): ``after`` is the
-``next_key`` of the previous page, so page 2,000 costs what page 1 costs.
+Pages are keyset pages, newest first by default (received_on, then id, descending), or in the
+order ``sort`` names: ``after`` is the ``next_key`` of the previous page, so page 2,000 costs what
+page 1 costs.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ MAX_TEXT = 200
 MAX_LIMIT = 1000
 ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 _KEY = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d+)")
+SORTS = {"received": "收到申请日期", "number": "案件编号"}
 case_pk: Any = Case.id   # the column (BaseModel types ``id`` as an int for instances)
 determination_pk: Any = Determination.id
 
@@ -38,15 +40,43 @@ class Page:
 
 def search_cases(ws: Workspace, text: str = "", *, status: str | None = None, outcome: str | None = None,
                  unit: str | None = None, received_from: date | str | None = None,
-                 received_to: date | str | None = None, after: str | None = None, limit: int = 50) -> Page:
+                 received_to: date | str | None = None, after: str | None = None, limit: int = 50,
+                 sort: str = "received", descending: bool = True) -> Page:
     """One page of the cases matching ``text`` and every filter given, newest first.
 
     ``outcome`` is the latest determination of a determined or archived case; ``unit`` is part of a
-    concerned cadre's unit; the received dates are inclusive."""
+    concerned cadre's unit; the received dates are inclusive. ``sort`` is ``received`` or
+    ``number`` (the case number: year, then sequence)."""
+    limit = v.parse_int(limit, "limit", "每页条数", minimum=1, maximum=MAX_LIMIT)
+    query = _matching(ws, text, status, outcome, unit, received_from, received_to)
+    v.check_choice(sort, "sort", "排序方式", list(SORTS))
+    key_columns = (Case.received_on, case_pk) if sort == "received" else (Case.year, Case.seq)
+    if after:
+        first, second = _parse_key(after, sort)
+        if descending:
+            query = query.where((key_columns[0] < first) | ((key_columns[0] == first) & (key_columns[1] < second)))
+        else:
+            query = query.where((key_columns[0] > first) | ((key_columns[0] == first) & (key_columns[1] > second)))
+    order = [c.desc() if descending else c.asc() for c in key_columns]
+    cases = list(query.order_by(*order).limit(limit + 1).objects())
+    more = len(cases) > limit
+    cases = cases[:limit]
+    next_key = _key(cases[-1], sort) if more else None
+    return Page(list_rows(ws, cases), next_key)
+
+
+def count_cases(ws: Workspace, text: str = "", *, status: str | None = None, outcome: str | None = None,
+                unit: str | None = None, received_from: date | str | None = None,
+                received_to: date | str | None = None) -> int:
+    """How many cases ``search_cases`` would list over all its pages."""
+    return int(_matching(ws, text, status, outcome, unit, received_from, received_to).count())
+
+
+def _matching(ws: Workspace, text: str, status: str | None, outcome: str | None, unit: str | None,
+              received_from: date | str | None, received_to: date | str | None) -> Any:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         raise ValidationError("text", f"搜索内容过长（不超过 {MAX_TEXT} 个字）")
-    limit = v.parse_int(limit, "limit", "每页条数", minimum=1, maximum=MAX_LIMIT)
     query = list_query()
     terms = text.split()
     id_numbers = [t.upper() for t in terms if ID_NUMBER.fullmatch(t)]
@@ -68,21 +98,20 @@ def search_cases(ws: Workspace, text: str = "", *, status: str | None = None, ou
         query = query.where(Case.received_on >= v.parse_date(received_from, "received_from", "收到申请日期（起）"))
     if received_to:
         query = query.where(Case.received_on <= v.parse_date(received_to, "received_to", "收到申请日期（止）"))
-    if after:
-        on, last_id = _parse_key(after)
-        query = query.where((Case.received_on < on) | ((Case.received_on == on) & (case_pk < last_id)))
-    cases = list(query.order_by(Case.received_on.desc(), case_pk.desc()).limit(limit + 1).objects())
-    more = len(cases) > limit
-    cases = cases[:limit]
-    next_key = f"{cases[-1].received_on.isoformat()}.{cases[-1].id}" if more else None
-    return Page(list_rows(ws, cases), next_key)
+    return query
 
 
-def _parse_key(key: str) -> tuple[date, int]:
-    match = _KEY.fullmatch(key.strip())
+def _key(case: Any, sort: str) -> str:
+    return f"{case.received_on.isoformat()}.{case.id}" if sort == "received" else f"{case.year}.{case.seq}"
+
+
+def _parse_key(key: str, sort: str) -> tuple[Any, int]:
+    first, _, second = key.strip().partition(".")
     try:
-        if match:
-            return date.fromisoformat(match.group(1)), int(match.group(2))
+        if sort == "received" and _KEY.fullmatch(key.strip()):
+            return date.fromisoformat(first), int(second)
+        if sort == "number" and first.isdigit() and second.isdigit():
+            return int(first), int(second)
     except ValueError:
         pass
     raise ValidationError("after", "翻页位置无效，请从第一页重新查询")

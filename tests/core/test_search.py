@@ -10,8 +10,9 @@ import pytest
 from core.errors import ValidationError
 from core.services.actions import perform_action
 from core.services.case_view import list_cases
+from core.services.demo import load_demo
 from core.services.registration import register_case, register_cases
-from core.services.search import rebuild_search_index, search_cases, search_index_problems
+from core.services.search import count_cases, rebuild_search_index, search_cases, search_index_problems
 from core.services.workspace import Workspace
 from core.validation import id_check_char
 from models.adapter import SEARCH_TABLE
@@ -189,3 +190,32 @@ def test_rebuild_restores_a_lost_index(three: Workspace) -> None:
     assert rebuild_search_index(three) == 3
     assert numbers(three, "王芳") == ["2026-0003", "2026-0001"]
     assert search_index_problems(three) == []
+
+
+def test_sorted_by_number_both_ways_pages_through_every_case(workspace) -> None:
+    load_demo(workspace)
+    total = count_cases(workspace)
+    for descending in (True, False):
+        seen: list[str] = []
+        after = None
+        while True:
+            page = search_cases(workspace, sort="number", descending=descending, after=after, limit=5)
+            seen += [row["number"] for row in page.rows]
+            if page.next_key is None:
+                break
+            after = page.next_key
+        assert len(seen) == total == len(set(seen))
+        assert seen == sorted(seen, reverse=descending)
+
+
+def test_oldest_first_is_the_reverse_of_newest_first(workspace) -> None:
+    load_demo(workspace)
+    newest = [r["number"] for r in search_cases(workspace, limit=1000).rows]
+    oldest = [r["number"] for r in search_cases(workspace, limit=1000, descending=False).rows]
+    assert oldest == newest[::-1]
+
+
+def test_count_agrees_with_the_pages(workspace) -> None:
+    load_demo(workspace)
+    assert count_cases(workspace, "贺兰") == len(search_cases(workspace, "贺兰", limit=1000).rows) > 0
+    assert count_cases(workspace, status="archived") == len(search_cases(workspace, status="archived", limit=1000).rows)

@@ -1,0 +1,96 @@
+"""GUI test fixtures: a real workspace on a worker thread, and prompts answered by the test.
+
+No test sleeps: ``wait_idle`` waits (processing Qt events) until every task handed to the worker
+has come back to the GUI thread."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("PySide6", reason="PySide6 is not installed")
+
+from core.services.workspace import Workspace
+from gui import prompts
+from gui.tasks import TaskRunner
+from tests.conftest import TODAY
+
+
+class ScriptedPrompter:
+    """Records every message; answers questions and file dialogs from queues the test fills."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str]] = []
+        self.answers: list[Any] = []      # popped for confirm / ask_text / file dialogs, in order
+
+    def _answer(self, kind: str, text: str) -> Any:
+        self.messages.append((kind, text))
+        if not self.answers:
+            raise AssertionError(f"测试未准备对话框的回答：{kind} {text}")
+        return self.answers.pop(0)
+
+    def info(self, parent: Any, text: str) -> None:
+        self.messages.append(("info", text))
+
+    def warning(self, parent: Any, text: str) -> None:
+        self.messages.append(("warning", text))
+
+    def error(self, parent: Any, text: str) -> None:
+        self.messages.append(("error", text))
+
+    def crash(self, parent: Any, text: str) -> None:
+        self.messages.append(("crash", text))
+
+    def confirm(self, parent: Any, text: str) -> bool:
+        return bool(self._answer("confirm", text))
+
+    def ask_text(self, parent: Any, label: str, default: str = "", *, secret: bool = False) -> str | None:
+        return self._answer("ask_text", label)  # type: ignore[no-any-return]
+
+    def open_file(self, parent: Any, caption: str, filters: str = "") -> Path | None:
+        return self._answer("open_file", caption)  # type: ignore[no-any-return]
+
+    def open_files(self, parent: Any, caption: str, filters: str = "") -> list[Path]:
+        return self._answer("open_files", caption)  # type: ignore[no-any-return]
+
+    def save_file(self, parent: Any, caption: str, suggested: str, filters: str = "") -> Path | None:
+        return self._answer("save_file", caption)  # type: ignore[no-any-return]
+
+    def choose_dir(self, parent: Any, caption: str) -> Path | None:
+        return self._answer("choose_dir", caption)  # type: ignore[no-any-return]
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [text for k, text in self.messages if k == kind]
+
+
+@pytest.fixture
+def prompter(monkeypatch: pytest.MonkeyPatch) -> ScriptedPrompter:
+    scripted = ScriptedPrompter()
+    monkeypatch.setattr(prompts, "prompter", scripted)
+    return scripted
+
+
+@pytest.fixture
+def runner(qapp: Any, data_dir: Path, prompter: ScriptedPrompter) -> Iterator[TaskRunner]:
+    """A task runner whose worker opens a fresh workspace, signed in as 测试员, today = TODAY."""
+    task_runner = TaskRunner(lambda: Workspace(data_dir, actor="测试员", today=lambda: TODAY), data_dir)
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def wait_idle(qtbot: Any, runner: TaskRunner) -> Callable[[], None]:
+    def wait() -> None:
+        qtbot.waitUntil(lambda: runner.pending == 0, timeout=30000)
+    return wait
+
+
+@pytest.fixture
+def demo_runner(runner: TaskRunner) -> TaskRunner:
+    """The runner's workspace holds the demo cases."""
+    from core.services.demo import load_demo
+
+    runner.call(load_demo)
+    return runner
