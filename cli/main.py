@@ -21,7 +21,7 @@ import peewee
 from core import validation as v
 from core.data_dir import DATA_DIR_ENV, resolve_data_dir
 from core.error_log import append_error_log
-from core.errors import UserError
+from core.errors import UserError, ValidationError
 from core.services.workspace import Workspace
 
 PROGRAM = "容错免责案件办理系统"
@@ -65,7 +65,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
-        prog="rongcuo", description=f"{PROGRAM}（rongcuo）。不带命令运行时打开图形界面（开发中，暂时显示本帮助）。",
+        prog="rongcuo", description=f"{PROGRAM}（rongcuo）。不带命令运行时打开图形界面。",
         epilog=f"数据文件夹：--data-dir 指定，或环境变量 {DATA_DIR_ENV}，否则为当前用户的数据目录。",
     )
     parser.add_argument("--data-dir", help="数据文件夹（数据库、附件、审计密钥）")
@@ -178,6 +178,21 @@ def build_parser() -> argparse.ArgumentParser:
     n_void.add_argument("number")
     n_void.add_argument("--reason", required=True)
 
+    user = commands.add_parser("user", help="用户（登录图形界面）：user list | add | password | disable | enable")
+    us = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", required=True)
+    u_list = us.add_parser("list", help="列出用户：姓名、是否管理员、是否停用")
+    u_list.add_argument("--json", action="store_true")
+    u_add = us.add_parser("add", help="添加用户；不给 --password-file 时在终端输入两遍密码（不显示）")
+    u_add.add_argument("name", help="用户的真实姓名（记入审计记录）")
+    u_add.add_argument("--admin", action="store_true", help="设为管理员（可在图形界面中管理用户）")
+    u_add.add_argument("--password-file", type=Path, metavar="F", help="密码文件：第一行是密码")
+    u_password = us.add_parser("password", help="重设用户的密码（如忘记密码）；不给 --password-file 时在终端输入两遍")
+    u_password.add_argument("name", help="用户姓名")
+    u_password.add_argument("--password-file", type=Path, metavar="F", help="密码文件：第一行是密码")
+    for name, help_text in (("disable", "停用用户（如已调离；其姓名仍保留在各条记录中）"), ("enable", "重新启用已停用的用户")):
+        sub = us.add_parser(name, help=help_text)
+        sub.add_argument("name", help="用户姓名")
+
     audit = commands.add_parser("audit", help="审计记录：audit verify")
     au = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     au.add_parser("verify", help="校验审计链，指出第一条有问题的记录")
@@ -186,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查数据库完整性、外键、审计链、附件和搜索索引")
     check.add_argument("--rebuild-search", action="store_true", help="先重建案件搜索索引，再检查")
+
+    shots = commands.add_parser("screenshots", help="用演示数据在临时文件夹中打开每个窗口和对话框，各存一张 PNG 截图")
+    shots.add_argument("--out", required=True, help="保存截图的文件夹")
+    shots.add_argument("--size", default="1366x768", help="主窗口尺寸，例如 1366x768 或 1920x1080（默认 1366x768）")
+    shots.add_argument("--scale", default="1", help="界面缩放比例，例如 1.5 表示 150%%（默认 1）")
     return parser
 
 
@@ -286,8 +306,14 @@ def cmd_case(ws: Workspace, args: argparse.Namespace) -> None:
         _warn(result.warnings)
         print(result.number)
     elif args.case_command == "act":
-        outcome = actions.perform_action(ws, args.number, args.action, args.date,
-                                         _settings(args.settings, args.json_file))
+        fields = _settings(args.settings, args.json_file)
+        try:
+            outcome = actions.perform_action(ws, args.number, args.action, args.date, fields)
+        except ValidationError as exc:
+            hinted = _with_set_hint(exc, fields)
+            if hinted is exc:
+                raise
+            raise hinted from None
         _warn(outcome.warnings)
         from core.workflow import ACTION_LABELS, status_label
 
@@ -316,6 +342,17 @@ def cmd_case(ws: Workspace, args: argparse.Namespace) -> None:
                 flag = "超期" if row["overdue"] else ""
                 print("\t".join([row["number"], row["status_label"], row["received_on"], row["applicant"],
                                  "、".join(row["cadres"]), due, flag]))
+
+
+# Fields not given as a plain ``--set KEY=…``: the date has its own option, per-item texts are KEY.N.
+_NO_SET_HINT = {"date", "situation_analysis", "distinctions"}
+
+
+def _with_set_hint(exc: ValidationError, given: dict[str, Any]) -> ValidationError:
+    """For a field the officer left out, say how to give it here (core messages name no options)."""
+    if not exc.field or exc.field in given or exc.field in _NO_SET_HINT:
+        return exc
+    return ValidationError(exc.field, f"{exc.message}（--set {exc.field}=…）")
 
 
 def _print_case(d: dict[str, Any]) -> None:
@@ -463,6 +500,55 @@ def cmd_numbers(ws: Workspace, args: argparse.Namespace) -> None:
         print("\t".join([row["number"], kind, row["case_number"] or "", row["issued_on"], state]))
 
 
+def _new_password(path: Path | None) -> tuple[str, str | None]:
+    """The new password and its repetition: the first line of ``path``, or typed twice without echo."""
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError:
+            raise UserError(f"找不到文件：{path}") from None
+        except UnicodeDecodeError:
+            raise UserError(f"密码文件 {path.name} 应为 UTF-8 编码的文本") from None
+        except OSError as exc:
+            raise UserError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        return (lines[0] if lines else ""), None
+    import getpass
+
+    if not sys.stdin or not sys.stdin.isatty():   # never read a password from a pipe, echoed or not
+        raise UserError("不在终端上运行，无法输入密码；请用 --password-file 给出密码文件（第一行是密码）")
+    try:
+        return getpass.getpass("新密码："), getpass.getpass("再输入一遍：")
+    except EOFError:
+        print(file=sys.stderr)   # end the prompt's line
+        raise UserError("没有输入密码") from None
+
+
+def cmd_user(ws: Workspace, args: argparse.Namespace) -> None:
+    from core.services import users
+
+    command = args.user_command
+    if command == "list":
+        rows = users.officers(ws)
+        if args.json:
+            _print_json([{"name": o.name, "is_admin": o.is_admin, "active": o.active} for o in rows])
+            return
+        for o in rows:
+            print("\t".join([o.name, "管理员" if o.is_admin else "经办人", "启用" if o.active else "已停用"]))
+        if not rows:
+            _warn(["尚无用户：首次启动图形界面时设置管理员，或用 user add 姓名 --admin 添加"])
+    elif command == "add":
+        password, repeated = _new_password(args.password_file)
+        officer = users.add_officer(ws, args.name, password, repeated, is_admin=args.admin, holder=True)
+        print(f"已添加用户：{officer.name}{'（管理员）' if officer.is_admin else ''}")
+    elif command == "password":
+        password, repeated = _new_password(args.password_file)
+        users.reset_password(ws, args.name, password, repeated)
+        print(f"已重设用户“{args.name.strip()}”的密码")
+    else:
+        officer = users.set_active(ws, args.name, command == "enable", holder=True)
+        print(f"已{'启用' if officer.active else '停用'}用户：{officer.name}")
+
+
 def cmd_audit(ws: Workspace, args: argparse.Namespace) -> None:
     if args.audit_command == "reanchor":
         from core.services.health import reanchor_audit
@@ -494,17 +580,25 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "demo": cmd_demo, "workdays": cmd_workdays, "calendar": cmd_calendar, "case": cmd_case,
     "cadre": cmd_cadre, "render": cmd_render, "fonts": cmd_fonts, "office": cmd_office, "template": cmd_template,
-    "numbers": cmd_numbers, "audit": cmd_audit, "check": cmd_check,
+    "numbers": cmd_numbers, "user": cmd_user, "audit": cmd_audit, "check": cmd_check,
 }
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     data_dir = resolve_data_dir(args.data_dir)
+    if args.command is None:
+        from gui.app import run_gui
+
+        try:
+            return run_gui(data_dir)
+        except Exception:
+            return _report_bug(data_dir)
+    if args.command == "screenshots":
+        from gui.screenshots import take_screenshots
+
+        return take_screenshots(Path(args.out), args.size, args.scale)
     ws: Workspace | None = None
     try:
         ws = Workspace(data_dir, args.user)

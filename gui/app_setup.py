@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from gui.main_thread_gc import MainThreadCollector
 from gui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QLocale, QTranslator
 
 APP_NAME = "容错免责案件办理系统"
@@ -26,6 +27,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setFont(ui_font())
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)
     return app
 
 
@@ -51,10 +54,17 @@ def ui_font() -> QFont:
 
 
 def load_bundled_font() -> str | None:
-    from documents.fonts import noto_source  # fontTools only when the bundled font is needed
+    """Register Noto Sans SC: the static instances made at install (regular, medium, bold), or the
+    variable font they are cut from when they are missing (its default instance is too light)."""
+    from documents.fonts import BUNDLED_INSTANCES, bundled_fonts_dir, noto_source
 
-    font_id = QFontDatabase.addApplicationFont(str(noto_source()))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    folder = bundled_fonts_dir()
+    files = [folder / inst.file for inst in BUNDLED_INSTANCES if (folder / inst.file).is_file()] or [noto_source()]
+    families: list[str] = []
+    for path in files:
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
     return families[0] if families else None
 
 

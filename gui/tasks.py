@@ -34,13 +34,17 @@ class TaskRunner(QObject):
         self._workspace: Workspace | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rongcuo-db")
         self.pending = 0
+        self._closed = False
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def run(self, work: Callable[[Workspace], Any], on_done: Done | None = None, *,
             on_error: Failed | None = None, parent: QWidget | None = None, label: str | None = None) -> None:
         """Run ``work(workspace)`` on the worker; then ``on_done(result)`` on the GUI thread.
 
-        A ``UserError`` goes to ``on_error`` when given, else to a message box over ``parent``."""
+        A ``UserError`` goes to ``on_error`` when given, else to a message box over ``parent``.
+        Once the runner is shut down (the program is closing), new work is dropped."""
+        if self._closed:
+            return
         self.pending += 1
         progress = self._progress(parent, label) if label else None
 
@@ -91,6 +95,10 @@ class TaskRunner(QObject):
         return self._executor.submit(lambda: work(self._workspace_here())).result()
 
     def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+
         def close() -> None:
             if self._workspace is not None:
                 self._workspace.close()

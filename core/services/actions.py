@@ -92,14 +92,14 @@ def _accept(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     late_reason = v.optional_text(f.get("late_reason"), "late_reason", "逾期申请予以受理的理由", max_length=1000)
     if case.late_application and not late_reason:
         raise ValidationError("late_reason", f"申请已逾期（应在 {case.application_due} 前提出），"
-                                             "受理时须填写理由：--set late_reason=……")
+                                             "受理时须说明予以受理的理由")
     mode = v.check_choice(f.get("suspension") or ("self" if case.accountability_by_self else "notice"),
                           "suspension", "暂缓追责方式（self 本机关 / notice 通知有关部门）", list(SUSPENSION_MODES))
     scope = v.check_choice(f.get("clues") or "single", "clues", "问题线索（single 单一 / other 另有其他）",
                            list(CLUE_SCOPES))
     other = v.optional_text(f.get("other_clues"), "other_clues", "其他问题线索情况", max_length=2000)
     if scope == "other" and not other:
-        raise ValidationError("other_clues", "另有其他问题线索的，请填写其他线索及继续调查的情况：--set other_clues=……")
+        raise ValidationError("other_clues", "另有其他问题线索的，请填写其他线索及继续调查的情况")
     notified = ""
     if mode == "notice":
         notified = v.optional_text(f.get("notified_department"), "notified_department", "通知暂缓追责的部门",
@@ -180,7 +180,7 @@ def _report(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     if f.get("exclusions") not in (None, "", []):
         exclusions = v.parse_int_list(f["exclusions"], "exclusions", "不得容错情形",
                                       minimum=min(ctx.policy.exclusion_numbers), maximum=max(ctx.policy.exclusion_numbers))
-    proposal = v.require_text(f.get("proposal"), "proposal", "拟认定意见（proposal）", max_length=16)
+    proposal = v.require_text(f.get("proposal"), "proposal", "拟认定意见", max_length=16)
     workflow.check_outcome(ctx.policy, proposal, exclusions)
     late = [f"调查报告晚于期限 {case.report_due} 出具，请在报告中说明原因"] if case.report_due and on > case.report_due else []
     return Step(warnings=late, record=InvestigationReport(
@@ -194,7 +194,7 @@ def _report(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
 
 def _determine(case: Case, on: date, f: dict[str, Any], ctx: Context) -> Step:
     report = _latest(InvestigationReport, case, "reported_on")
-    outcome = v.require_text(f.get("outcome"), "outcome", "认定结果（outcome）", max_length=16)
+    outcome = v.require_text(f.get("outcome"), "outcome", "认定结果", max_length=16)
     workflow.check_outcome(ctx.policy, outcome, list(report.exclusions) if report else [])
     late = [f"认定晚于下发认定书期限 {case.letter_due}"] if case.letter_due and on > case.letter_due else []
     return Step(warnings=late, record=Determination(
@@ -284,8 +284,25 @@ def _preceding_event(case: Case, action: str) -> tuple[date | None, str]:
     return closed, "办结日期"
 
 
+class _DryRunDone(Exception):
+    def __init__(self, result: ActionResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def check_action(ws: Workspace, number: str, action: str, on: date | str | None = None,
+                 fields: dict[str, Any] | None = None) -> ActionResult:
+    """Everything ``perform_action`` checks, with its warnings, but nothing is kept: the GUI's
+    forms ask this as the officer types, so they apply exactly the rules the action will."""
+    try:
+        perform_action(ws, number, action, on, fields, dry_run=True)
+    except _DryRunDone as done:
+        return done.result
+    raise AssertionError("a dry run always rolls back")   # pragma: no cover
+
+
 def perform_action(ws: Workspace, number: str, action: str, on: date | str | None = None,
-                   fields: dict[str, Any] | None = None) -> ActionResult:
+                   fields: dict[str, Any] | None = None, *, dry_run: bool = False) -> ActionResult:
     """Carry out one action of the procedure on a case, or refuse it and change nothing."""
     fields = dict(fields or {})
     if action not in PREPARERS:
@@ -303,7 +320,7 @@ def perform_action(ws: Workspace, number: str, action: str, on: date | str | Non
         case.status = workflow.next_status(case.status, action)
         if step.record is not None:
             step.record.save(force_insert=True)
-            if step.after_save:
+            if step.after_save and not dry_run:
                 step.after_save(step.record)
         apply_deadlines(ws, case)
         case.updated_at = now()
@@ -318,6 +335,8 @@ def perform_action(ws: Workspace, number: str, action: str, on: date | str | Non
             changed_after[step.record._meta.table_name] = _record_dict(step.record)
         ws.record(action, case.uuid, step.record._meta.table_name if step.record is not None else "case",
                   changed_before or None, changed_after)
+        if dry_run:   # leaving the block with an exception rolls the transaction back
+            raise _DryRunDone(ActionResult(case.number, case.status, None, step.warnings))
     return ActionResult(case.number, case.status, step.record.id if step.record is not None else None,
                         step.warnings)
 

@@ -1,7 +1,9 @@
 """Cases as plain data for the CLI's JSON, the GUI's forms and, later, the letters."""
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from playhouse.shortcuts import model_to_dict
@@ -9,7 +11,8 @@ from playhouse.shortcuts import model_to_dict
 from core import workflow
 from core.calendar import SOURCE_LABELS
 from core.deadlines import OVERDUE, DeadlineState, deadline_state
-from core.services.actions import ASSESSMENT_KINDS, RECIPIENTS, find_case
+from core.errors import NotFound
+from core.services.actions import ASSESSMENT_KINDS, RECIPIENTS, find_case, stored_file_path
 from core.services.workspace import Workspace
 from models.case import Applicant, Cadre, Case, CaseCadre
 from models.procedure import (
@@ -125,7 +128,7 @@ def case_details(ws: Workspace, number: str) -> dict[str, Any]:
                      for row in _rows(Evidence, case, Evidence.received_on)],
         "assessments": [row | {"kind_label": ASSESSMENT_KINDS.get(row["kind"], row["kind"])}
                         for row in _rows(ExpertAssessment, case, ExpertAssessment.held_on)],
-        "reports": reports,
+        "reports": [row | {"proposal_label": policy.outcome(row["proposal"]).label} for row in reports],
         "determinations": [row | {"outcome_label": policy.outcome(row["outcome"]).label} for row in determinations],
         "deliveries": deliveries,
         "archive": _rows(ArchiveRecord, case, ArchiveRecord.archived_on),
@@ -139,7 +142,7 @@ def _warnings(case: Case, active: DeadlineState | None, estimated_years: list[in
     if estimated_years:
         years = "、".join(str(y) for y in estimated_years)
         warnings.append(f"{years}年尚无官方节假日安排，期限按法定节假日规则估算（{SOURCE_LABELS['estimated']}），"
-                        "请在国务院公布安排后导入（calendar import）")
+                        "请在国务院公布安排后导入该年的节假日安排")
     if case.late_application:
         note = f"，受理理由：{case.late_reason}" if case.late_reason else "，受理时须说明理由"
         warnings.append(f"逾期申请：应在 {_iso(case.application_due)} 前提出，{_iso(case.received_on)} 收到{note}")
@@ -229,3 +232,55 @@ def _outcomes(case_ids: list[int]) -> dict[int, str]:
         for case_id, outcome in rows:
             result[case_id] = outcome
     return result
+
+
+def case_timeline(details: dict[str, Any]) -> list[dict[str, str]]:
+    """What happened to a case and when, oldest first, from ``case_details``: one line per event
+    (``on`` ISO date, ``title``, ``detail``) for the case window and the archive."""
+    events: list[tuple[str, int, str, str]] = [
+        (details["accountability"]["started_on"], 0, "启动追责", details["accountability"]["organ"]),
+        (details["received_on"], 1, "收到容错免责申请", details["applicant"]["name"]
+         + ("（逾期申请）" if details["late_application"] else "")),
+    ]
+    if details["rejected_on"]:
+        events.append((details["rejected_on"], 2, "不予受理", details["rejection_reason"]))
+    for s in details["suspensions"]:
+        events.append((s["suspended_on"], 2, "受理并暂缓追责",
+                       "本机关暂缓追责" if s["mode"] == "self" else f"通知{s['notified_department']}暂缓追责"))
+    for e in details["extensions"]:
+        events.append((e["approved_on"], 3, "延长核实期限", f"{e['days']} 个工作日，批准人：{e['approver']}"))
+    for n in details["notes"]:
+        events.append((n["held_on"], 3, "谈话（调查）笔录", n["interviewee"] or n["place"] or ""))
+    for ev in details["evidence"]:
+        files = f"，附件 {len(ev['files'])} 个" if ev["files"] else ""
+        events.append((ev["received_on"], 3, "收集证据材料", ev["title"] + files))
+    for a in details["assessments"]:
+        events.append((a["held_on"], 3, a["kind_label"], a["participants"]))
+    for r in details["reports"]:
+        events.append((r["reported_on"], 4, "出具调查报告", f"拟认定：{r.get('proposal_label', r['proposal'])}"))
+    for d in details["determinations"]:
+        events.append((d["determined_on"], 5, "作出认定", d["outcome_label"]))
+    for d in details["deliveries"]:
+        events.append((d["delivered_on"], 6, "送达认定书", f"{d['recipient_name']}（{d['method']}）"))
+    for a in details["archive"]:
+        events.append((a["archived_on"], 7, "归档", f"保管期限：{a['retention_period']}"))
+    for r in details["reopenings"]:
+        events.append((r["reopened_on"], 8, "重新打开", r["reason"]))
+    if details["withdrawn_on"]:
+        events.append((details["withdrawn_on"], 9, "撤回申请", details["withdrawal_reason"]))
+    events.sort(key=lambda e: (e[0] or "", e[1]))
+    return [{"on": on or "", "title": title, "detail": detail or ""} for on, _, title, detail in events]
+
+
+def attached_file_for_viewing(ws: Workspace, sha256: str) -> Path:
+    """A copy of an attached file under its original name, for the system's viewer to open (the
+    stored copy is named by its hash and must never be edited in place)."""
+    row = EvidenceFile.get_or_none(EvidenceFile.sha256 == sha256)
+    source = stored_file_path(ws.files_dir, sha256)
+    if row is None or not source.is_file():
+        raise NotFound("找不到这个附件，请运行“check”检查数据文件夹")
+    target = ws.data_dir / "tmp" / "open" / sha256[:12] / Path(row.original_name).name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return target

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from core.calendar import SOURCE_IMPORTED, YearSchedule, parse_schedule
+from core.calendar import BUILTIN_YEARS, SOURCE_IMPORTED, SOURCE_LABELS, YearSchedule, parse_schedule
 from core.errors import UserError
 from core.services.deadline_refresh import refresh_open_cases
 from core.services.workspace import Workspace
@@ -62,3 +63,36 @@ def import_schedule(ws: Workspace, schedule: YearSchedule) -> ImportResult:
         ws.calendar = ws.load_calendar()   # the import was rolled back: so is the calendar
         raise
     return ImportResult(schedule.year, existing is not None, moved)
+
+
+# --- the calendar as the settings page shows it -----------------------------------------------------
+
+DAY_WORKDAY = "workday"
+DAY_WEEKEND = "weekend"
+DAY_HOLIDAY = "holiday"      # an official day off (放假), weekend days inside a holiday period included
+DAY_MAKEUP = "makeup"        # a Saturday or Sunday worked instead (调休上班)
+
+
+def calendar_years(ws: Workspace) -> list[dict[str, Any]]:
+    """Every year from the first the built-in data covers to next year (and any later imported year),
+    each with where its schedule comes from: built-in official data, an imported notice, or an estimate."""
+    last = max([ws.today().year + 1, *(s.year for s in imported_schedules())])
+    return [{"year": s.year, "source": s.source, "source_label": SOURCE_LABELS[s.source], "note": s.note}
+            for s in ws.calendar.years(BUILTIN_YEARS.start, last)]
+
+
+def year_days(ws: Workspace, year: int) -> dict[date, str]:
+    """Every day of ``year`` → ``DAY_WORKDAY``, ``DAY_WEEKEND``, ``DAY_HOLIDAY`` or ``DAY_MAKEUP``, as the
+    deadlines count it."""
+    schedule = ws.calendar.schedule(year)
+    first = date(year, 1, 1)
+    days = (first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days))
+    return {day: _day_kind(schedule, day) for day in days}
+
+
+def _day_kind(schedule: YearSchedule, day: date) -> str:
+    if day in schedule.workdays:
+        return DAY_MAKEUP
+    if day in schedule.holidays:
+        return DAY_HOLIDAY
+    return DAY_WEEKEND if day.weekday() >= 5 else DAY_WORKDAY

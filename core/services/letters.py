@@ -9,6 +9,7 @@ program starts quickly.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,6 +52,9 @@ _DECISION_DATES = {
 }
 RECIPIENTS = ("organ", "applicant")     # 送达回证, and 认定书 when issued as two letters
 RECIPIENT_KINDS = ("determination-letter", "delivery-receipt")     # the kinds ``recipient`` applies to
+RECIPIENT_LABELS = {"organ": "问责实施机关", "applicant": "申请单位或个人"}
+DOCUMENTS_DIR = "documents"       # issued files, in the data folder: documents/<case number>/, documents/干部/<ID>/
+CADRES_DIR = "干部"
 
 
 def _issued_on(kind: str, details: dict[str, Any], today: date) -> date:
@@ -92,7 +96,7 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     if recipient is not None and recipient not in RECIPIENTS:
         raise UserError(f"主送或受送达对象“{recipient}”无效，应为 organ（问责实施机关）或 applicant（申请人）")
     if recipient is not None and kind not in RECIPIENT_KINDS:
-        raise UserError(f"--to（主送或受送达对象）只用于认定书和送达回证，{spec.label}不需要")
+        raise UserError(f"主送或受送达对象只用于认定书和送达回证，{spec.label}不需要选择")
     separate = determination_letters(ws) == 2
     if kind == "determination-letter" and recipient == "applicant" and not separate:
         raise ActionRefused("本机关设置为只出具一份认定书（主送问责实施机关，抄送申请人），没有单独致申请人的认定书；"
@@ -282,3 +286,100 @@ def _write_atomically(out: Path, data: bytes) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+
+
+# --- issued files in the data folder, and the case's numbers (for the GUI) -------------------------
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    """One document a case can be issued: ``reason`` says why not now (None when it can);
+    ``recipients`` are whom it may be addressed to, the default first (empty: no choice)."""
+
+    kind: str
+    label: str
+    reason: str | None
+    recipients: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return self.reason is None
+
+
+def case_documents(ws: Workspace, case_number: str) -> list[DocumentChoice]:
+    """Every document of a case (the per-cadre statement is issued from the cadre, not here), each
+    with whether the case is ready for it in its current state."""
+    from documents.kinds import KINDS
+    from documents.templates import template_kinds
+
+    details = case_details(ws, case_number)
+    with_template = set(template_kinds())
+    separate = determination_letters(ws) == 2
+    choices = []
+    for spec in KINDS.values():
+        if spec.per_cadre:
+            continue
+        reason = spec.not_ready(details) if spec.code in with_template else f"本版本尚未提供“{spec.label}”的模板"
+        addressed = spec.code == "delivery-receipt" or (spec.code == "determination-letter" and separate)
+        choices.append(DocumentChoice(spec.code, spec.label, reason, RECIPIENTS if addressed else ()))
+    return choices
+
+
+def documents_folder(ws: Workspace, key: str, kind: str) -> Path:
+    """Where the issued files of a case (or, for a kind issued about a cadre, of the cadre) are kept."""
+    from documents.kinds import KINDS
+
+    folder = ws.data_dir / DOCUMENTS_DIR
+    if kind in KINDS and KINDS[kind].per_cadre:
+        folder = folder / CADRES_DIR
+    return folder / _safe_part(key)
+
+
+def file_name(issued: IssuedLetter, recipient: str | None = None) -> str:
+    """``容错免责认定书-贺纪容认〔2026〕3号.pdf``; unnumbered documents by date, with the recipient
+    when the same document goes to two (送达回证)."""
+    to = f"（{RECIPIENT_LABELS[recipient]}）" if recipient in RECIPIENT_LABELS else ""
+    return _safe_part(f"{issued.label}{to}-{issued.number or issued.issued_on.isoformat()}.{issued.format}")
+
+
+def issue_to_folder(ws: Workspace, key: str, kind: str, fmt: str, *,
+                    recipient: str | None = None) -> IssuedLetter:
+    """``render_letter`` into the data folder's documents folder, named by the letter's 发文字号 (or
+    date): issuing the same letter again replaces its file rather than piling up copies."""
+    folder = documents_folder(ws, key, kind)
+    draft = folder / f".正在生成-{kind}.{fmt}"
+    issued = render_letter(ws, key, kind, fmt, draft, recipient=recipient)
+    final = folder / file_name(issued, recipient)
+    try:
+        os.replace(draft, final)
+    except OSError as exc:
+        draft.unlink(missing_ok=True)
+        if isinstance(exc, PermissionError):
+            raise UserError(f"文件 {final.name} 正被其他程序（如 Word、WPS 或 PDF 阅读器）打开，请关闭后再生成") from None
+        raise UserError(f"无法写入 {final}：{exc.strerror or exc}") from None
+    issued.path = final
+    return issued
+
+
+def case_numbers(ws: Workspace, case_number: str) -> list[dict[str, Any]]:
+    """Every 发文字号 issued for a case (voided ones too), oldest first, as plain data with the
+    document's name and recipient in words."""
+    from core.numbering import number_row, numbers_for_case
+    from documents.kinds import KINDS
+
+    rows = []
+    for row in numbers_for_case(ws, case_number):
+        data = number_row(row)
+        spec = KINDS.get(data["kind"])
+        data["kind_label"] = spec.label if spec else data["kind"]
+        data["recipient_label"] = RECIPIENT_LABELS.get(data["recipient"], "")
+        rows.append(data)
+    return rows
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _safe_part(name: str) -> str:
+    """A name that every file system takes (FAT32 and exFAT on USB sticks too), never a path."""
+    cleaned = _UNSAFE.sub("_", name).strip().strip(".")
+    return cleaned or "_"

@@ -63,9 +63,14 @@ class Workspace:
 
     @contextmanager
     def change(self) -> Iterator[None]:
+        """One write transaction. Nested inside another ``change()`` it is a savepoint, and the audit
+        head is written only when the outermost one commits (a head written earlier would name
+        records that a later rollback removes, and the trail would then verify as truncated)."""
+        outermost = not self.adapter.db.in_transaction()
         with self.adapter.write_transaction():
             yield
-        self.audit.write_head()
+        if outermost:
+            self.audit.write_head()
 
     def record(self, action: str, case_uuid: str | None, entity: str, before: Any, after: Any) -> None:
         """One audit record, inside the current ``change()``."""

@@ -60,8 +60,9 @@ SCHEDULE_2027 = {
 }
 
 
-def test_no_arguments_prints_help() -> None:
-    out = ok(run(None))
+def test_help_lists_the_commands() -> None:
+    # Without a command the program opens its window (tests/gui/test_app_start.py).
+    out = ok(run(None, "--help"))
     assert "容错免责案件办理系统" in out
     for command in ("workdays", "calendar", "case", "audit", "check"):
         assert command in out

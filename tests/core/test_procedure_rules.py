@@ -895,3 +895,25 @@ def test_actions_warn_when_late_or_at_the_limit(workspace: Workspace, applicatio
                           {"outcome": "exempted", "reasoning": "集体研究", "approver": "张明"})
     # letter due 10 working days after 2026-04-24, across Labour Day (1–5 May) and make-up Saturday 9 May
     assert late.warnings == ["认定晚于下发认定书期限 2026-05-12"]
+
+
+def test_check_action_applies_every_rule_and_keeps_nothing(workspace, application) -> None:
+    from core.audit import AuditTrail
+    from core.services.actions import check_action
+    from core.services.case_view import case_details
+    from core.services.registration import register_case
+    from models.audit import AuditRecord
+
+    number = register_case(workspace, application).number
+    records = AuditRecord.select().count()
+    head = AuditTrail(workspace.data_dir).read_head()
+    result = check_action(workspace, number, "accept", "2026-03-12", {})
+    assert result.status == "investigating"
+    assert case_details(workspace, number)["status"] == "registered"
+    assert AuditRecord.select().count() == records
+    assert AuditTrail(workspace.data_dir).read_head() == head
+    with pytest.raises(ValidationError) as refused:
+        check_action(workspace, number, "reject", "2026-03-12", {"reason": " "})
+    assert refused.value.field == "reason"
+    with pytest.raises(ActionRefused):
+        check_action(workspace, number, "determine", "2026-03-12", {})

@@ -4,6 +4,7 @@ No test sleeps: ``wait_idle`` waits (processing Qt events) until every task hand
 has come back to the GUI thread."""
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,16 @@ class ScriptedPrompter:
 
     def of_kind(self, kind: str) -> list[str]:
         return [text for k, text in self.messages if k == kind]
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As the program does (gui/main_thread_gc.py): no collection in the worker thread, where it
+    could destroy a widget; collect here, on the GUI thread, once the test's widgets are closed."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from models.database import DATABASE_FILE, close_database
 from models.migrations import Migration
 
 from ..conftest import TODAY
+from .old_schemas import make_v1_database, program_at_version
 
 
 def pragma(ws: Workspace, name: str) -> Any:
@@ -33,6 +34,10 @@ def raw_query(path: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def columns(path: Path, table: str) -> set[str]:
     return {row[1] for row in raw_query(path, f'PRAGMA table_info("{table}")')}
+
+
+def tables(path: Path) -> set[str]:
+    return {row[0] for row in raw_query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def case_numbers(path: Path) -> list[str]:
@@ -110,7 +115,13 @@ def add_column(adapter: Any) -> None:
 
 def fail(adapter: Any) -> None:
     adapter.db.execute_sql("UPDATE \"case\" SET statement = '迁移改过'")
-    raise RuntimeError("第 3 步出错")
+    raise RuntimeError("最后一步出错")
+
+
+# The program's own steps, then steps of these tests after them.
+REAL_STEPS = list(migrations.MIGRATIONS)
+NEXT = migrations.LATEST_VERSION + 1
+ALL_VERSIONS = list(range(1, NEXT + 1))   # a version-1 database after the real steps and one more
 
 
 def use_migrations(monkeypatch: pytest.MonkeyPatch, steps: list[Migration]) -> None:
@@ -123,12 +134,14 @@ def use_migrations(monkeypatch: pytest.MonkeyPatch, steps: list[Migration]) -> N
 
 @pytest.fixture
 def v1_database(data_dir: Path, application: dict[str, Any]) -> Path:
-    """A version-1 database with one case checkpointed into the file and one still only in the WAL."""
-    assert migrations.LATEST_VERSION == 1, "update this fixture when real migrations exist"
-    ws = open_ws(data_dir)
-    register_case(ws, application)
-    ws.close()   # last connection: checkpointed into the main file
-    return data_dir / DATABASE_FILE
+    """A version-1 database (``old_schemas``) holding one case, checkpointed into the file."""
+    path = make_v1_database(data_dir)
+    with program_at_version(1):
+        ws = open_ws(data_dir)
+        register_case(ws, application)
+        ws.close()   # last connection: checkpointed into the main file
+    assert versions(path) == [1]
+    return path
 
 
 def test_migration_backs_up_then_runs(v1_database: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
@@ -136,19 +149,20 @@ def test_migration_backs_up_then_runs(v1_database: Path, data_dir: Path, monkeyp
     keeper = sqlite3.connect(str(v1_database))   # holds the WAL open so nothing is checkpointed on close
     try:
         keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        ws = open_ws(data_dir)
-        register_case(ws, application)
-        ws.close()
+        with program_at_version(1):
+            ws = open_ws(data_dir)
+            register_case(ws, application)
+            ws.close()
         # the second case is only in the WAL: a plain copy of the database file would lose it
         assert (data_dir / (DATABASE_FILE + "-wal")).stat().st_size > 0
         file_copy = tmp_path / "file-copy.sqlite3"
         file_copy.write_bytes(v1_database.read_bytes())
         assert case_numbers(file_copy) == ["2026-0001"]
 
-        use_migrations(monkeypatch, [Migration(2, "案件增加迁移备注", add_column)])
+        use_migrations(monkeypatch, [*REAL_STEPS, Migration(NEXT, "案件增加迁移备注", add_column)])
         ws = open_ws(data_dir)
         try:
-            assert database.schema_version(ws.adapter) == 2
+            assert database.schema_version(ws.adapter) == NEXT
         finally:
             ws.close()
     finally:
@@ -161,10 +175,11 @@ def test_migration_backs_up_then_runs(v1_database: Path, data_dir: Path, monkeyp
     assert raw_query(backup, "PRAGMA integrity_check") == [("ok",)]
     assert case_numbers(backup) == ["2026-0001", "2026-0002"]
     assert versions(backup) == [1]
+    assert "user" not in tables(backup)
     assert "migrated_note" not in columns(backup, "case")
     assert [r[0] for r in raw_query(backup, "SELECT seq FROM audit_record ORDER BY seq")] == [1, 2]
 
-    assert versions(v1_database) == [1, 2]
+    assert versions(v1_database) == ALL_VERSIONS
     assert "migrated_note" in columns(v1_database, "case")
     assert raw_query(v1_database, 'SELECT DISTINCT migrated_note FROM "case"') == [("迁移",)]
     assert case_numbers(v1_database) == ["2026-0001", "2026-0002"]
@@ -173,22 +188,24 @@ def test_migration_backs_up_then_runs(v1_database: Path, data_dir: Path, monkeyp
 def test_failing_migration_changes_nothing(v1_database: Path, data_dir: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     statements = raw_query(v1_database, 'SELECT statement FROM "case"')
-    use_migrations(monkeypatch, [Migration(2, "案件增加迁移备注", add_column), Migration(3, "出错的一步", fail)])
+    use_migrations(monkeypatch, [*REAL_STEPS, Migration(NEXT, "案件增加迁移备注", add_column),
+                                 Migration(NEXT + 1, "出错的一步", fail)])
     try:
-        with pytest.raises(RuntimeError, match="第 3 步出错"):
+        with pytest.raises(RuntimeError, match="最后一步出错"):
             open_ws(data_dir)
     finally:
         close_database()
     assert versions(v1_database) == [1]
     assert "migrated_note" not in columns(v1_database, "case")
+    assert "user" not in tables(v1_database)   # the program's own step 2 was rolled back too
     assert raw_query(v1_database, 'SELECT statement FROM "case"') == statements
     assert len(list((data_dir / "backups").iterdir())) == 1   # the backup was made before trying
 
     # with the faulty step gone, the next start migrates normally
-    use_migrations(monkeypatch, [Migration(2, "案件增加迁移备注", add_column)])
+    use_migrations(monkeypatch, [*REAL_STEPS, Migration(NEXT, "案件增加迁移备注", add_column)])
     ws = open_ws(data_dir)
     ws.close()
-    assert versions(v1_database) == [1, 2]
+    assert versions(v1_database) == ALL_VERSIONS
     assert "migrated_note" in columns(v1_database, "case")
 
 

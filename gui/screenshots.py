@@ -1,0 +1,177 @@
+"""``./run.sh screenshots --out DIR``: every main window and dialog, filled with the demo data in a
+temporary data folder, saved as PNG (offscreen). docs/screenshots/ keeps the current set."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEMO_ADMIN = "周文静"
+DEMO_PASSWORD = "演示密码-2026"
+
+
+class Shooter:
+    def __init__(self, out: Path, app: Any, runner: Any) -> None:
+        self.out, self.app, self.runner = out, app, runner
+        self.saved: list[Path] = []
+
+    def settle(self) -> None:
+        from gui.qt import QEventLoop
+
+        for _ in range(3):
+            while self.runner.pending:
+                self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self.app.processEvents()
+
+    def shot(self, name: str, widget: Any) -> None:
+        widget.show()
+        self.settle()
+        path = self.out / f"{len(self.saved) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+
+    def tabs(self, prefix: str, widget: Any, names: list[str] | None = None) -> None:
+        from gui.qt import QTabWidget
+
+        tabs = widget.findChild(QTabWidget)
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            self.settle()
+            self.shot(f"{prefix}-{(names or [])[i] if names and i < len(names) else tabs.tabText(i)}", widget)
+
+
+def take_screenshots(out: Path, size: str = "1366x768", scale: str = "1") -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if scale != "1":
+        os.environ["QT_SCALE_FACTOR"] = scale
+    width, height = (int(x) for x in size.lower().split("x"))
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rongcuo-shots-") as folder:
+        return _take(out, Path(folder) / "data", width, height)
+
+
+def _take(out: Path, data_dir: Path, width: int, height: int) -> int:
+    from core.services.demo import load_demo
+    from core.services.users import first_start
+    from gui import crash
+    from gui.app import build_main_window, open_runner, start_info
+    from gui.app_setup import make_application
+    from gui.sign_in import FirstStartDialog, SignInDialog
+
+    app = make_application()
+    crash.install(data_dir)
+    runner = open_runner(data_dir)
+    shooter = Shooter(out, app, runner)
+    first = FirstStartDialog(runner)
+    shooter.shot("初始设置", first)
+    first.close()
+    runner.call(load_demo)
+    runner.call(lambda ws: first_start(ws, _demo_office(ws), DEMO_ADMIN, DEMO_PASSWORD))
+    info = runner.call(start_info)
+    sign_in = SignInDialog(runner, info["names"], info["office"]["organ_name"])
+    shooter.shot("登录", sign_in)
+    sign_in.close()
+    officer = runner.call(lambda ws: _officer(ws))
+    window = build_main_window(runner, officer, info)
+    window.resize(width, height)
+    shooter.shot("主窗口", window)
+    _main_window_views(shooter, window)
+    _case_windows(shooter, window, width, height)
+    _dialogs(shooter, window)
+    window.close()
+    runner.shutdown()
+    print(f"已保存 {len(shooter.saved)} 张截图到 {out}")
+    return 0
+
+
+def _demo_office(ws: Any) -> dict[str, str]:
+    from core.services.office import office_profile
+
+    profile = office_profile(ws)
+    return {k: profile[k] for k in ("organ_name", "letterhead", "code_prefix", "organ_kind")}
+
+
+def _officer(ws: Any) -> Any:
+    from core.services.users import sign_in
+
+    return sign_in(ws, DEMO_ADMIN, DEMO_PASSWORD)
+
+
+def _main_window_views(shooter: Shooter, window: Any) -> None:
+    window.search_box.setText("王")
+    window.apply_filters()
+    shooter.shot("主窗口-搜索两字以内", window)
+    window.clear_filters()
+    window.show_status("investigating")
+    shooter.shot("主窗口-按状态筛选", window)
+    window.clear_filters()
+
+
+def _first_number(shooter: Shooter, status: str) -> str:
+    from core.services.search import search_cases
+
+    return shooter.runner.call(lambda ws: search_cases(ws, status=status, limit=1).rows[0]["number"])
+
+
+def _case_windows(shooter: Shooter, window: Any, width: int, height: int) -> None:
+    from gui.action_dialog import ActionDialog
+
+    for status, label in (("investigating", "核实中"), ("archived", "已归档")):
+        case = window.open_case(_first_number(shooter, status))
+        case.resize(width, height)
+        shooter.settle()
+        shooter.tabs(f"案件-{label}", case)
+        case.close()
+    case = window.open_case(_first_number(shooter, "investigating"))
+    shooter.settle()
+    for action in ("note", "evidence", "extend", "report"):
+        dialog = ActionDialog(shooter.runner, case.number, action, case.details, case.policy, case.today, case)
+        shooter.shot(f"操作-{dialog.windowTitle().split(' — ')[0]}", dialog)
+        if action == "report":
+            dialog.submit()          # empty: the refusal shows beside its field
+            shooter.shot("操作-出具调查报告-未通过检查", dialog)
+        dialog.close()
+    case.close()
+    case = window.open_case(_first_number(shooter, "reported"))
+    shooter.settle()
+    for action in ("determine",):
+        dialog = ActionDialog(shooter.runner, case.number, action, case.details, case.policy, case.today, case)
+        shooter.shot("操作-作出认定", dialog)
+        dialog.close()
+    case.close()
+
+
+def _dialogs(shooter: Shooter, window: Any) -> None:
+    from gui.registration_dialog import RegistrationDialog
+
+    registration = RegistrationDialog(shooter.runner, window)
+    shooter.shot("登记申请", registration)
+    registration.submit()
+    shooter.shot("登记申请-未通过检查", registration)
+    registration.close()
+    for name, opener in _optional_dialogs(window):
+        dialog = opener()
+        if dialog is None:
+            continue
+        from gui.qt import QTabWidget
+
+        if dialog.findChild(QTabWidget) is not None:
+            shooter.tabs(name, dialog)
+        else:
+            shooter.shot(name, dialog)
+        dialog.close()
+
+
+def _optional_dialogs(window: Any) -> list[tuple[str, Callable[[], Any]]]:
+    def make(module: str, cls: str, *args: Any) -> Callable[[], Any]:
+        def build() -> Any:
+            import importlib
+
+            return getattr(importlib.import_module(module), cls)(window.runner, *args, window)
+        return build
+
+    return [("干部查询", make("gui.cadre_lookup", "CadreLookupDialog")),
+            ("工作日计算器", make("gui.workday_calculator", "WorkdayCalculatorDialog")),
+            ("系统设置", make("gui.settings_dialog", "SettingsDialog", window.officer.name, window.officer.is_admin))]
