@@ -302,7 +302,11 @@ def cmd_case(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services import actions, case_view, registration
 
     if args.case_command == "add":
-        result = registration.register_case(ws, _read_json_file(args.file))
+        try:
+            result = registration.register_case(ws, _read_json_file(args.file))
+        except ValidationError as exc:
+            # Core messages name no JSON keys; here the officer edits JSON, so say which key.
+            raise ValidationError(exc.field, f"{exc.message}（JSON 字段 {exc.field}）") from None
         _warn(result.warnings)
         print(result.number)
     elif args.case_command == "act":

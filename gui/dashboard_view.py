@@ -62,6 +62,7 @@ class DashboardView(QWidget):
             grid.addWidget(button, i // 4, i % 4)
             self._status_buttons[code] = button
         layout.addLayout(grid)
+        layout.addStretch(1)
         return frame
 
     def _attention_card(self) -> QFrame:

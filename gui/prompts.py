@@ -12,6 +12,12 @@ from gui.qt import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 TITLE = "容错免责案件办理系统"
 
 
+def crash_box(parent: QWidget | None, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Critical, f"{TITLE} — 意外错误", text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("继续工作")
+    return box
+
+
 class QtPrompter:
     """The real dialogs."""
 
@@ -25,9 +31,7 @@ class QtPrompter:
         QMessageBox.critical(parent, TITLE, text)
 
     def crash(self, parent: QWidget | None, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, f"{TITLE} — 意外错误", text, QMessageBox.StandardButton.Ok, parent)
-        box.button(QMessageBox.StandardButton.Ok).setText("继续工作")
-        box.exec()
+        crash_box(parent, text).exec()
 
     def confirm(self, parent: QWidget | None, text: str) -> bool:
         answer = QMessageBox.question(parent, TITLE, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -205,6 +205,8 @@ class RegistrationDialog(QDialog):
         if exc is None:
             return
         key = exc.field if isinstance(exc, ValidationError) else None
+        if key == "cadres":
+            key = "cadres[1].name"
         if key in self.errors:
             self.errors[key].setText(exc.message)
             self.errors[key].show()

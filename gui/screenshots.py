@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+SETTLE_MS = 150
 DEMO_ADMIN = "周文静"
 DEMO_PASSWORD = "演示密码-2026"
 
@@ -18,12 +19,16 @@ class Shooter:
         self.saved: list[Path] = []
 
     def settle(self) -> None:
-        from gui.qt import QEventLoop
+        """Until the worker is idle and the widgets' own short timers (debounced searches,
+        sharper previews after a resize) have fired."""
+        from gui.qt import QEventLoop, QTimer
 
         for _ in range(3):
             while self.runner.pending:
                 self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            self.app.processEvents()
+            loop = QEventLoop()
+            QTimer.singleShot(SETTLE_MS, loop.quit)
+            loop.exec()
 
     def shot(self, name: str, widget: Any) -> None:
         widget.show()
@@ -46,7 +51,8 @@ def take_screenshots(out: Path, size: str = "1366x768", scale: str = "1") -> int
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if scale != "1":
         os.environ["QT_SCALE_FACTOR"] = scale
-    width, height = (int(x) for x in size.lower().split("x"))
+    # A 1920×1080 screen at 150 % gives windows 1280×720 logical pixels, drawn at 1.5×.
+    width, height = (round(int(x) / float(scale)) for x in size.lower().split("x"))
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rongcuo-shots-") as folder:
         return _take(out, Path(folder) / "data", width, height)
@@ -58,9 +64,11 @@ def _take(out: Path, data_dir: Path, width: int, height: int) -> int:
     from gui import crash
     from gui.app import build_main_window, open_runner, start_info
     from gui.app_setup import make_application
+    from gui.qt import QLoggingCategory
     from gui.sign_in import FirstStartDialog, SignInDialog
 
     app = make_application()
+    QLoggingCategory.setFilterRules("qt.qpa.*=false")   # offscreen has no window manager to talk to
     crash.install(data_dir)
     runner = open_runner(data_dir)
     shooter = Shooter(out, app, runner)
@@ -136,10 +144,17 @@ def _case_windows(shooter: Shooter, window: Any, width: int, height: int) -> Non
     case.close()
     case = window.open_case(_first_number(shooter, "reported"))
     shooter.settle()
-    for action in ("determine",):
-        dialog = ActionDialog(shooter.runner, case.number, action, case.details, case.policy, case.today, case)
-        shooter.shot("操作-作出认定", dialog)
-        dialog.close()
+    dialog = ActionDialog(shooter.runner, case.number, "determine", case.details, case.policy, case.today, case)
+    shooter.shot("操作-作出认定", dialog)
+    dialog.close()
+    case.close()
+    case = window.open_case(_first_number(shooter, "determined"))
+    case.resize(width, height)
+    case.tabs.setCurrentWidget(case.documents)
+    shooter.settle()
+    if case.documents.select_kind("determination-letter"):
+        case.documents.generate()
+        shooter.shot("案件-文书-认定书预览", case)
     case.close()
 
 
@@ -151,17 +166,34 @@ def _dialogs(shooter: Shooter, window: Any) -> None:
     registration.submit()
     shooter.shot("登记申请-未通过检查", registration)
     registration.close()
+    _crash_dialog(shooter, window)
     for name, opener in _optional_dialogs(window):
         dialog = opener()
         if dialog is None:
             continue
         from gui.qt import QTabWidget
 
+        if name == "干部查询":
+            dialog.query.setText("王")
+            dialog.search()
+            shooter.settle()
         if dialog.findChild(QTabWidget) is not None:
             shooter.tabs(name, dialog)
         else:
             shooter.shot(name, dialog)
         dialog.close()
+
+
+def _crash_dialog(shooter: Shooter, window: Any) -> None:
+    """The crash report as an officer sees it (the message box is shown without blocking here)."""
+    from gui.prompts import crash_box
+
+    text = ("程序遇到意外错误，这一步操作没有完成；已保存的数据不受影响，可以继续工作。\n\n"
+            "您已输入但尚未保存的内容已另存到：……/logs/未保存的输入-20261127-093000.txt\n\n"
+            "错误详情已记录在：……/logs/error.log\n\n如问题反复出现，请把上述文件交给技术支持人员。")
+    box = crash_box(window, text)
+    shooter.shot("意外错误", box)
+    box.close()
 
 
 def _optional_dialogs(window: Any) -> list[tuple[str, Callable[[], Any]]]:

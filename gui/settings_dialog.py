@@ -990,9 +990,16 @@ class SettingsDialog(QDialog):
         self.users_page = UsersPage(runner, officer_name, is_admin)
         self.office_page.saved.connect(self.office_changed)
         self.tabs = QTabWidget()
-        for page, title in ((self.office_page, "机关信息"), (self.numbers_page, "文号"), (self.format_page, "公文格式"),
-                            (self.fonts_page, "字体"), (self.holidays_page, "节假日"),
-                            (self.templates_page, "模板"), (self.users_page, "用户")):
+        pages = [(self.office_page, "机关信息"), (self.numbers_page, "文号"), (self.format_page, "公文格式"),
+                 (self.fonts_page, "字体"), (self.holidays_page, "节假日"), (self.templates_page, "模板"),
+                 (self.users_page, "用户")]
+        if not is_admin:
+            # An officer may look up numbers, fonts and the calendar and change their own password;
+            # what changes the office's letters or records is the administrator's.
+            pages = [(p, t) for p, t in pages if p not in (self.office_page, self.format_page, self.templates_page)]
+            for button in (self.numbers_page.void_button, self.holidays_page.import_button):
+                button.hide()
+        for page, title in pages:
             self.tabs.addTab(page, title)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")

@@ -97,20 +97,20 @@ def validate_application(data: object, policy: Policy, today: date) -> tuple[dic
     if not isinstance(data, dict):
         raise ValidationError("case", "案件信息应为 JSON 对象（花括号括起的键值对）")
     warnings: list[str] = []
-    accountability = _section(data, "accountability", "追责信息（accountability：问责实施机关、启动追责日期、追责事项）")
+    accountability = _section(data, "accountability", "追责信息（问责实施机关、启动追责日期、追责事项）")
     started_on = v.parse_date(accountability.get("started_on"), "accountability.started_on", "启动追责日期",
                               today=today)
     received_on = v.parse_date(data.get("received_on"), "received_on", "收到书面申请日期", today=today,
                                not_before=(started_on, "启动追责日期"))
     raw_cadres = data.get("cadres")
     if not isinstance(raw_cadres, list) or not raw_cadres:
-        raise ValidationError("cadres", "请至少填写一名涉及的干部（cadres）")
+        raise ValidationError("cadres", "请至少填写一名涉及的干部")
     cadres = [_cadre(raw, i, policy, today, warnings) for i, raw in enumerate(raw_cadres, start=1)]
     ids = [c["id_number"] for c in cadres]
     if len(set(ids)) != len(ids):
         raise ValidationError("cadres", "同一名干部（身份证号码相同）填写了两次")
     clean = {
-        "applicant": _applicant(_section(data, "applicant", "申请人（applicant）"), today, warnings),
+        "applicant": _applicant(_section(data, "applicant", "申请人"), today, warnings),
         "cadres": cadres,
         "accountability_organ": v.require_text(accountability.get("organ"), "accountability.organ",
                                                "问责实施机关", max_length=100),

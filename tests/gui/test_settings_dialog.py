@@ -416,3 +416,17 @@ def test_an_officer_sees_only_their_own_password_and_must_give_the_current_one(
     assert page.own["password"].text() == "" and "密码已修改" in page.status.text()
     assert admin_runner.call(lambda ws: sign_in(ws, "李娜", "password8")).name == "李娜"
     assert prompter.of_kind("error") == []
+
+
+def test_an_officer_who_is_not_an_administrator_cannot_change_the_office_settings(
+        admin_runner, open_dialog, wait_idle) -> None:
+    from core.services.users import add_officer
+
+    admin_runner.call(lambda ws: add_officer(ws, "李娜", "password2"))
+    admin_runner.call(lambda ws: sign_in(ws, "李娜", "password2"))
+    dialog = open_dialog("李娜", is_admin=False)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert titles == ["文号", "字体", "节假日", "用户"]
+    assert dialog.numbers_page.void_button.isHidden() and dialog.holidays_page.import_button.isHidden()
+    admin = open_dialog("周文静", is_admin=True)
+    assert admin.tabs.count() == 7 and not admin.numbers_page.void_button.isHidden()
