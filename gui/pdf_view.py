@@ -233,6 +233,8 @@ class PdfPageView(QScrollArea):
         self._images, self._rendered_px = images, width_px
         self._set_labels(len(images))
         self._fit()
+        # The view may have grown while these were rendered (first shown, a window maximised).
+        self._timer.start()
         self.rendered.emit(len(images))
 
     def _set_labels(self, count: int) -> None:
