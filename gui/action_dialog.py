@@ -37,11 +37,14 @@ from gui.tasks import TaskRunner
 CHECK_DELAY_MS = 400
 DELIVERY_METHODS = ["直接送达", "邮寄送达", "委托送达", "留置送达"]
 RETENTION_PERIODS = ["永久", "长期", "30年", "10年"]
+DATE_LABELS = {"accept": "受理日期", "reject": "决定日期", "withdraw": "撤回日期", "extend": "批准日期",
+               "note": "谈话（调查）日期", "evidence": "收到日期", "expert": "评估日期", "report": "报告日期",
+               "determine": "认定日期", "deliver": "送达日期", "archive": "归档日期", "reopen": "重新打开日期"}
 
 
 def action_fields(action: str, details: dict[str, Any], policy: Any) -> list[Field]:
     """What the officer fills in for ``action`` on this case (keys as ``perform_action`` takes them)."""
-    on = Field("date", f"{ACTION_LABELS[action]}日期", DATE)
+    on = Field("date", DATE_LABELS[action], DATE)
     outcomes = [(o.code, o.label) for o in policy.outcomes]
     specs: dict[str, list[Field]] = {
         "accept": [
