@@ -17,8 +17,7 @@ from gui.form_fields import (
     LONG_TEXT,
     NUMBER,
     Field,
-    changed_signal,
-    make_widget,
+    add_field_row,
     widget_value,
 )
 from gui.qt import (
@@ -127,19 +126,7 @@ class ActionDialog(QDialog):
         form_host = QWidget()
         form = QFormLayout(form_host)
         for spec in self.specs:
-            widget = make_widget(spec, today)
-            widget.setObjectName(spec.key)
-            changed_signal(widget).connect(lambda *_: self._timer.start())
-            error = QLabel()
-            error.setProperty("role", "error")
-            error.setWordWrap(True)
-            error.hide()
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(error)
-            form.addRow(spec.label + ("＊" if spec.required else ""), column)
-            self.widgets[spec.key], self.errors[spec.key] = widget, error
+            self.widgets[spec.key], self.errors[spec.key] = add_field_row(form, spec, today, self._timer.start)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)

@@ -16,8 +16,6 @@ from gui.qt import (
     QLabel,
     QLineEdit,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QPushButton,
     QSplitter,
     Qt,
@@ -25,53 +23,14 @@ from gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gui.table_models import RowsModel
 
 if TYPE_CHECKING:
     from core.errors import UserError
     from core.services.letters import IssuedLetter
     from gui.tasks import TaskRunner
 
-Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 STATEMENT_KIND = "cadre-statement"
-
-
-class RowsModel(QAbstractTableModel):
-    """Rows of plain data, one column per (key, header); read-only."""
-
-    columns: ClassVar[list[tuple[str, str]]] = []
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.columns):
-            return self.columns[section][1]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(self.rows[index.row()], self.columns[index.column()][0])
-        return None
-
-    def text(self, row: dict[str, Any], key: str) -> str:
-        value = row.get(key)
-        return "" if value is None else str(value)
 
 
 class CadreResultsModel(RowsModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gui.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from gui.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, QObject, Qt, Signal
+from gui.table_models import NO_PARENT, Index
 from gui.tasks import TaskRunner
 
 PAGE_SIZE = 100
@@ -21,8 +22,6 @@ COLUMNS: list[tuple[str, str]] = [
 SORTABLE = {0: "number", 3: "received"}   # column -> search_cases(sort=...)
 DEADLINE_NAMES = {"report_due": "调查报告", "letter_due": "认定书"}
 
-Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 
 
 @dataclass

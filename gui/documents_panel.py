@@ -7,14 +7,13 @@ What a document needs and why it cannot be issued yet are the core's rules
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gui import desktop, prompts
 from gui.pdf_view import PdfPreview
 from gui.qt import (
     QAbstractItemView,
     QAbstractListModel,
-    QAbstractTableModel,
     QButtonGroup,
     QColor,
     QComboBox,
@@ -24,9 +23,7 @@ from gui.qt import (
     QHeaderView,
     QLabel,
     QListView,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -36,14 +33,13 @@ from gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gui.table_models import NO_PARENT, Index, RowsModel
 
 if TYPE_CHECKING:
     from core.errors import UserError
     from core.services.letters import DocumentChoice, IssuedLetter
     from gui.tasks import TaskRunner
 
-Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 
 RECIPIENT_LABELS = {"organ": "问责实施机关", "applicant": "申请单位或个人"}
 RECIPIENT_CAPTIONS = {"determination-letter": "主送：", "delivery-receipt": "受送达人："}
@@ -88,47 +84,21 @@ class DocumentKindsModel(QAbstractListModel):
         return next((i for i, c in enumerate(self.choices) if c.kind == kind), -1)
 
 
-NUMBER_COLUMNS = [("number", "发文字号"), ("document", "文书"), ("issued_on", "成文日期"), ("state", "状态")]
+NUMBER_COLUMNS: list[tuple[str, str]] = [("number", "发文字号"), ("document", "文书"), ("issued_on", "成文日期"), ("state", "状态")]
 
 
-class IssuedNumbersModel(QAbstractTableModel):
+class IssuedNumbersModel(RowsModel):
     """Every 发文字号 of the case, voided ones greyed with the reason."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
+    columns: ClassVar[list[tuple[str, str]]] = NUMBER_COLUMNS
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def tooltip(self, row: dict[str, Any], key: str) -> str:
+        return f"{row['number']}：{self.text(row, 'document')}，{row['issued_on']} 由{row['issued_by']}编号"
 
-    def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def foreground(self, row: dict[str, Any]) -> Any:
+        return VOIDED_COLOR if row["voided"] else None
 
-    def columnCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(NUMBER_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(NUMBER_COLUMNS):
-            return NUMBER_COLUMNS[section][1]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(NUMBER_COLUMNS):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, NUMBER_COLUMNS[index.column()][0])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['number']}：{self._text(row, 'document')}，{row['issued_on']} 由{row['issued_by']}编号"
-        if role == Qt.ItemDataRole.ForegroundRole and row["voided"]:
-            return VOIDED_COLOR
-        return None
-
-    @staticmethod
-    def _text(row: dict[str, Any], key: str) -> str:
+    def text(self, row: dict[str, Any], key: str) -> str:
         if key == "state":
             return f"已作废：{row['void_reason']}" if row["voided"] else "有效"
         if key == "document":

@@ -2,6 +2,7 @@
 registration form are built from these, and read back to the plain dicts the services take."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ from gui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -94,6 +96,23 @@ class ChecksField(QWidget):
 
     def values(self) -> list[str]:
         return [value for value, box in self.boxes if box.isChecked()]
+
+
+def add_field_row(form: QFormLayout, spec: Field, today: date, on_change: Callable[[], None]) -> tuple[QWidget, QLabel]:
+    """A labelled field with a (hidden) red line under it for the reason a value is refused."""
+    widget = make_widget(spec, today)
+    widget.setObjectName(spec.key)
+    changed_signal(widget).connect(lambda *_: on_change())
+    error = QLabel()
+    error.setProperty("role", "error")
+    error.setWordWrap(True)
+    error.hide()
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    column.addWidget(widget)
+    column.addWidget(error)
+    form.addRow(spec.label + ("＊" if spec.required else ""), column)
+    return widget, error
 
 
 def make_widget(spec: Field, today: date) -> QWidget:

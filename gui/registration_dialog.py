@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import UserError, ValidationError
-from gui.form_fields import CHECKS, CHOICE, DATE, LONG_TEXT, Field, changed_signal, make_widget, widget_value
+from gui.form_fields import CHECKS, CHOICE, DATE, LONG_TEXT, Field, add_field_row, widget_value
 from gui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -127,19 +127,7 @@ class RegistrationDialog(QDialog):
 
     def _add_rows(self, form: QFormLayout, specs: list[Field]) -> None:
         for spec in specs:
-            widget = make_widget(spec, self.today)
-            widget.setObjectName(spec.key)
-            changed_signal(widget).connect(lambda *_: self._timer.start())
-            error = QLabel()
-            error.setProperty("role", "error")
-            error.setWordWrap(True)
-            error.hide()
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(error)
-            form.addRow(spec.label + ("＊" if spec.required else ""), column)
-            self.widgets[spec.key], self.errors[spec.key] = widget, error
+            self.widgets[spec.key], self.errors[spec.key] = add_field_row(form, spec, self.today, self._timer.start)
 
     def add_cadre(self) -> None:
         self.cadre_count += 1

@@ -42,7 +42,6 @@ from documents.kinds import FORMAT_LABELS, KINDS
 from gui import prompts
 from gui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QBrush,
     QButtonGroup,
     QCheckBox,
@@ -58,9 +57,6 @@ from gui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -75,10 +71,8 @@ from gui.qt import (
     QWidget,
     Signal,
 )
+from gui.table_models import RowsModel
 from gui.tasks import TaskRunner
-
-Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 
 GREY_TEXT = QColor("#80868b")
 DAY_COLORS: dict[str, tuple[QColor, QColor]] = {     # kind → (background, text)
@@ -290,58 +284,34 @@ class OfficePage(_Page):
 
 # --- 文号 ---------------------------------------------------------------------------------------------
 
-NUMBER_COLUMNS = ["发文字号", "机关代字", "文书", "年份", "序号", "案件编号", "成文日期", "状态"]
-
-
-class IssuedNumbersModel(QAbstractTableModel):
+class IssuedNumbersModel(RowsModel):
     """The 发文登记簿: one row per number ever issued; voided ones stay, greyed."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+    columns: ClassVar[list[tuple[str, str]]] = [
+        ("number", "发文字号"), ("prefix", "机关代字"), ("kind", "文书"), ("year", "年份"), ("seq", "序号"),
+        ("case_number", "案件编号"), ("issued_on", "成文日期"), ("state", "状态")]
 
     def row_at(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
+        return self.rows[row]
 
-    def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def text(self, row: dict[str, Any], key: str) -> str:
+        if key == "kind":
+            kind = KINDS[row["kind"]].label if row["kind"] in KINDS else row["kind"]
+            return kind + (f"（{RECIPIENT_LABELS[row['recipient']]}）" if row["recipient"] in RECIPIENT_LABELS else "")
+        if key == "state":
+            return f"已作废：{row['void_reason']}" if row["voided"] else "有效"
+        if key == "case_number":
+            return row["case_number"] or "—"
+        return super().text(row, key)
 
-    def columnCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(NUMBER_COLUMNS)
+    def tooltip(self, row: dict[str, Any], key: str) -> str | None:
+        return f"{row['voided_at']} 由 {row['voided_by']} 作废：{row['void_reason']}" if row["voided"] else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(NUMBER_COLUMNS)):
-            return NUMBER_COLUMNS[section]
-        return None
+    def foreground(self, row: dict[str, Any]) -> Any:
+        return QBrush(GREY_TEXT) if row["voided"] else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells(row)[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and row["voided"]:
-            return QBrush(GREY_TEXT)
-        if role == Qt.ItemDataRole.ToolTipRole and row["voided"]:
-            return f"{row['voided_at']} 由 {row['voided_by']} 作废：{row['void_reason']}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (3, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _cells(row: dict[str, Any]) -> list[str]:
-        kind = KINDS[row["kind"]].label if row["kind"] in KINDS else row["kind"]
-        if row["recipient"] in RECIPIENT_LABELS:
-            kind += f"（{RECIPIENT_LABELS[row['recipient']]}）"
-        state = f"已作废：{row['void_reason']}" if row["voided"] else "有效"
-        return [row["number"], row["prefix"], kind, str(row["year"]), str(row["seq"]),
-                row["case_number"] or "—", row["issued_on"], state]
+    def alignment(self, key: str) -> Any:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if key in ("year", "seq") else None
 
 
 class NumbersPage(_Page):
