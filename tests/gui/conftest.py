@@ -66,6 +66,16 @@ class ScriptedPrompter:
         return [text for k, text in self.messages if k == kind]
 
 
+def pdf_page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 @pytest.fixture(autouse=True)
 def collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
     """As the program does (gui/main_thread_gc.py): no collection in the worker thread, where it

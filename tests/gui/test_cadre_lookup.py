@@ -1,25 +1,16 @@
 """Looking a cadre up and printing the 容错免责情况说明 about them."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 
 from gui import pdf_view
 from gui.cadre_lookup import CadreLookupDialog
 from gui.qt import QPrinter, Qt
+from tests.gui.conftest import pdf_page_count
 
 WANG_XIULAN = "640122198305121022"     # demo cadre with three cases, two determined
-
-
-def _pages(path: Path) -> int:
-    pdf = pdfium.PdfDocument(path)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 @pytest.fixture
@@ -89,9 +80,9 @@ def test_the_statement_is_issued_previewed_and_printed(dialog, wait_idle, data_d
     issued = dialog.issued
     assert issued is not None and issued.number.startswith("贺纪容说〔2026〕")
     assert issued.path == data_dir / "documents" / "干部" / WANG_XIULAN / f"容错免责情况说明-{issued.number}.pdf"
-    pages = _pages(issued.path)
+    pages = pdf_page_count(issued.path)
     assert dialog.preview.isVisibleTo(dialog) and dialog.preview.view.page_count == pages
     dialog.preview.print_button.click()
     wait_idle()
-    assert _pages(printed) == pages
+    assert pdf_page_count(printed) == pages
 

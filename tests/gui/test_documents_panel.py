@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 
 from core.services.actions import perform_action
@@ -15,18 +14,11 @@ from gui import desktop, pdf_view
 from gui.documents_panel import DocumentsPanel
 from gui.qt import QPrinter, Qt
 from tests.conftest import TODAY
+from tests.gui.conftest import pdf_page_count
 
 
 def _first_case(runner: Any, status: str) -> str:
     return str(runner.call(lambda ws: sorted(row["number"] for row in list_cases(ws, status))[0]))
-
-
-def _pages(path: Path) -> int:
-    pdf = pdfium.PdfDocument(path)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 @pytest.fixture
@@ -81,7 +73,7 @@ def test_a_determination_letter_is_issued_as_pdf_and_its_pages_are_previewed(ope
     issued = panel.issued
     assert issued is not None and issued.number.startswith("贺纪容认〔2026〕")
     assert issued.path == data_dir / "documents" / panel.case_number / f"容错免责认定书-{issued.number}.pdf"
-    pages = _pages(issued.path)
+    pages = pdf_page_count(issued.path)
     assert pages >= 1
     assert panel.output.currentWidget() is panel.preview
     labels = panel.preview.view.page_labels()
@@ -99,7 +91,7 @@ def test_the_previewed_pdf_prints_every_page(open_panel, wait_idle, printer_to) 
     wait_idle()
     panel.preview.print_button.click()
     wait_idle()
-    assert _pages(printer_to) == _pages(panel.issued.path) == panel.preview.view.page_count
+    assert pdf_page_count(printer_to) == pdf_page_count(panel.issued.path) == panel.preview.view.page_count
     assert "已送打印" in panel.preview.title.text()
 
 
