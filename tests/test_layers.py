@@ -87,3 +87,15 @@ def test_core_services_load_without_qt() -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_gui_imports_qt_only_through_its_shim_and_never_the_database() -> None:
+    """gui/qt.py is the one door to Qt; windows call core services, never peewee or the models."""
+    offences = []
+    for path in sorted((ROOT / "gui").rglob("*.py")):
+        for line, name in imported_modules(path):
+            if path.name != "qt.py" and matches(name, QT_MODULES):
+                offences.append(f"{path.relative_to(ROOT)}:{line} imports {name} (use gui.qt)")
+            if matches(name, ("peewee", "playhouse", "models", "sqlite3")):
+                offences.append(f"{path.relative_to(ROOT)}:{line} imports {name} (use core.services)")
+    assert offences == []
