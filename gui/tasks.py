@@ -26,6 +26,7 @@ Failed = Callable[[UserError], None]
 
 class TaskRunner(QObject):
     _finished = Signal(object)
+    _advanced = Signal(object, int, int)     # progress dialog, done, total
 
     def __init__(self, open_workspace: Callable[[], Workspace], data_dir: Path) -> None:
         super().__init__()
@@ -36,6 +37,7 @@ class TaskRunner(QObject):
         self.pending = 0
         self._closed = False
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._advanced.connect(self._advance, Qt.ConnectionType.QueuedConnection)
 
     def run(self, work: Callable[[Workspace], Any], on_done: Done | None = None, *,
             on_error: Failed | None = None, parent: QWidget | None = None, label: str | None = None) -> None:
@@ -43,10 +45,13 @@ class TaskRunner(QObject):
 
         A ``UserError`` goes to ``on_error`` when given, else to a message box over ``parent``.
         Once the runner is shut down (the program is closing), new work is dropped."""
+        self._run_with_dialog(work, on_done, on_error, parent, self._progress(parent, label) if label else None)
+
+    def _run_with_dialog(self, work: Callable[[Workspace], Any], on_done: Done | None, on_error: Failed | None,
+                         parent: QWidget | None, progress: QProgressDialog | None) -> None:
         if self._closed:
             return
         self.pending += 1
-        progress = self._progress(parent, label) if label else None
 
         def job() -> None:
             try:
@@ -58,6 +63,22 @@ class TaskRunner(QObject):
             self._finished.emit((outcome, on_done, on_error, parent, progress))
 
         self._executor.submit(job)
+
+    def run_with_progress(self, work: Callable[[Workspace, Callable[[int, int], None]], Any], on_done: Done | None,
+                          *, label: str, parent: QWidget | None = None, on_error: Failed | None = None) -> None:
+        """Like ``run`` for long work that reports how far it is: ``work(workspace, progress)``
+        calls ``progress(done, total)`` from the worker; the dialog's bar follows."""
+        dialog = self._progress(parent, label)
+
+        def work_with_bar(ws: Workspace) -> Any:
+            return work(ws, lambda done, total: self._advanced.emit(dialog, done, total))
+
+        self._run_with_dialog(work_with_bar, on_done, on_error, parent, dialog)
+
+    def _advance(self, dialog: QProgressDialog, done: int, total: int) -> None:
+        if dialog.maximum() != total:
+            dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total))
 
     def _workspace_here(self) -> Workspace:
         if self._workspace is None:

@@ -54,3 +54,21 @@ def test_a_bug_is_logged_and_reported_without_killing_the_program(runner, wait_i
     runner.run(needs_first_start, lambda first: prompter.messages.append(("after", str(first))))
     wait_idle()
     assert ("after", "True") in prompter.messages
+
+
+def test_long_work_moves_a_progress_bar(runner, wait_idle, monkeypatch) -> None:
+    from gui import tasks
+
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(tasks.TaskRunner, "_advance", lambda self, dialog, done, total: seen.append((done, total)))
+
+    def work(ws: Any, progress: Any) -> str:
+        for i in range(1, 6):
+            progress(i, 5)
+        return "done"
+
+    results: list[str] = []
+    runner.run_with_progress(work, results.append, label="正在导出…")
+    wait_idle()
+    assert results == ["done"]
+    assert seen == [(i, 5) for i in range(1, 6)]
