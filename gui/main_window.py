@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
         tools = menus.addMenu("查询与工具(&T)")
         self._action(tools, "干部容错情况查询…", "Ctrl+K", self.open_cadre_lookup)
         self._action(tools, "工作日计算器…", "Ctrl+D", self.open_calculator)
+        reports = menus.addMenu("统计(&R)")
+        self._action(reports, "统计与台账…", "Ctrl+T", self.open_statistics)
         settings = menus.addMenu("设置(&S)")
         self._action(settings, "系统设置…", "Ctrl+,", self.open_settings)
         help_menu = menus.addMenu("帮助(&H)")
@@ -264,6 +266,12 @@ class MainWindow(QMainWindow):
 
         WorkdayCalculatorDialog(self.runner, self).open()
 
+    def open_statistics(self) -> None:
+        from gui.statistics_window import StatisticsWindow
+
+        window = StatisticsWindow(self.runner, self)
+        window.show()
+
     def open_settings(self) -> None:
         from gui.settings_dialog import SettingsDialog
 
@@ -274,7 +282,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         prompts.info(self, "常用快捷键：\n"
                            "Ctrl+N　新建登记\nCtrl+F　搜索案件\nEnter　打开所选案件\nF5　刷新\n"
-                           "Ctrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+,　系统设置\nCtrl+Q　退出")
+                           "Ctrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+T　统计与台账\nCtrl+,　系统设置\nCtrl+Q　退出")
 
     def closeEvent(self, event: Any) -> None:
         for window in list(self.case_windows.values()):

@@ -167,6 +167,12 @@ def _dialogs(shooter: Shooter, window: Any) -> None:
     shooter.shot("登记申请-未通过检查", registration)
     registration.close()
     _crash_dialog(shooter, window)
+    from gui.statistics_window import StatisticsWindow
+
+    statistics = StatisticsWindow(shooter.runner, window)
+    statistics.resize(window.width(), window.height())
+    shooter.shot("统计与台账", statistics)
+    statistics.close()
     for name, opener in _optional_dialogs(window):
         dialog = opener()
         if dialog is None:
