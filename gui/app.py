@@ -39,17 +39,15 @@ def run_gui(data_dir: Path) -> int:
     crash.install(data_dir)
     runner = open_runner(data_dir)
     try:
-        info = runner.call(start_info)
+        started = _who_is_working(runner, data_dir)
     except UserError as exc:
         prompts.error(None, exc.message)
         runner.shutdown()
         return 1
-    officer = _who_is_working(runner, info)
-    if officer is None:
+    if started is None:
         runner.shutdown()
         return 0
-    if info["first_start"]:
-        info = runner.call(start_info)
+    officer, info = started
     window = build_main_window(runner, officer, info)
     window.show()
     code = app.exec()
@@ -57,11 +55,28 @@ def run_gui(data_dir: Path) -> int:
     return code
 
 
-def _who_is_working(runner: TaskRunner, info: dict[str, Any]) -> Any:
+def folder_is_empty(data_dir: Path) -> bool:
+    return not data_dir.exists() or (data_dir.is_dir() and not any(data_dir.iterdir()))
+
+
+def _who_is_working(runner: TaskRunner, data_dir: Path) -> tuple[Any, dict[str, Any]] | None:
+    """The officer at work and what the main window needs, or None when the officer gives up.
+
+    A data folder with nothing in it yet may be filled from a backup instead of a first start;
+    nothing opens a workspace on it before that choice."""
     from gui.sign_in import FirstStartDialog, SignInDialog
 
+    if folder_is_empty(data_dir):
+        first = FirstStartDialog(runner, restore_into=data_dir)
+        if not first.exec():
+            return None
+        if first.officer is not None:
+            return first.officer, runner.call(start_info)
+    info = runner.call(start_info)
     if info["first_start"]:
         dialog: Any = FirstStartDialog(runner)
-    else:
-        dialog = SignInDialog(runner, info["names"], info["office"].get("organ_name", ""))
-    return dialog.officer if dialog.exec() else None
+        if not dialog.exec():
+            return None
+        return dialog.officer, runner.call(start_info)
+    dialog = SignInDialog(runner, info["names"], info["office"].get("organ_name", ""))
+    return (dialog.officer, info) if dialog.exec() else None

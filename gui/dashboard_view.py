@@ -39,6 +39,7 @@ def card(title: str) -> tuple[QFrame, QVBoxLayout]:
 class DashboardView(QWidget):
     status_chosen = Signal(str)      # a status code, or "" for every case
     case_chosen = Signal(str)        # a case number from the attention list
+    backup_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +90,19 @@ class DashboardView(QWidget):
         layout.addWidget(self.month_total)
         layout.addWidget(self.month_detail)
         layout.addStretch(1)
+        self.backup_note = QLabel("")
+        self.backup_note.setObjectName("backupNote")
+        self.backup_note.setWordWrap(True)
+        self.backup_button = QPushButton("立即备份…")
+        self.backup_button.clicked.connect(self.backup_wanted)
+        layout.addWidget(self.backup_note)
+        layout.addWidget(self.backup_button)
         return frame
+
+    def show_backup(self, status: Any) -> None:
+        """The reminder: when the last backup was made, in amber once another is due."""
+        self.backup_note.setText(status.message)
+        self.backup_note.setStyleSheet(f"color: {'#b26a00' if status.due else '#5f6368'};")
 
     def show_summary(self, summary: Any) -> None:
         """Fill the view from a ``core.services.dashboard.Dashboard``."""

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.model.failed.connect(lambda message: prompts.error(self, message))
         self.dashboard.status_chosen.connect(self.show_status)
         self.dashboard.case_chosen.connect(self.open_case)
+        self.dashboard.backup_wanted.connect(self.backup)
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(QLabel(f"当前用户：{officer.name}"))
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
         tools = menus.addMenu("查询与工具(&T)")
         self._action(tools, "干部容错情况查询…", "Ctrl+K", self.open_cadre_lookup)
         self._action(tools, "工作日计算器…", "Ctrl+D", self.open_calculator)
+        data = menus.addMenu("数据(&D)")
+        self._action(data, "备份全部数据…", "Ctrl+B", self.backup)
         reports = menus.addMenu("统计(&R)")
         self._action(reports, "统计与台账…", "Ctrl+T", self.open_statistics)
         settings = menus.addMenu("设置(&S)")
@@ -223,9 +226,11 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Dashboard and list again, e.g. after a case changed."""
+        from core.services.backup import backup_status
         from core.services.dashboard import dashboard
 
         self.runner.run(dashboard, self.dashboard.show_summary, parent=self)
+        self.runner.run(backup_status, self.dashboard.show_backup, parent=self)
         self.model.reload()
 
     def open_selected(self) -> None:
@@ -266,6 +271,11 @@ class MainWindow(QMainWindow):
 
         WorkdayCalculatorDialog(self.runner, self).open()
 
+    def backup(self) -> None:
+        from gui.backup_ui import backup_now
+
+        backup_now(self.runner, self, lambda _result: self.refresh())
+
     def open_statistics(self) -> None:
         from gui.statistics_window import StatisticsWindow
 
@@ -282,7 +292,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         prompts.info(self, "常用快捷键：\n"
                            "Ctrl+N　新建登记\nCtrl+F　搜索案件\nEnter　打开所选案件\nF5　刷新\n"
-                           "Ctrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+T　统计与台账\nCtrl+,　系统设置\nCtrl+Q　退出")
+                           "Ctrl+B　备份全部数据\nCtrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+T　统计与台账\nCtrl+,　系统设置\nCtrl+Q　退出")
 
     def closeEvent(self, event: Any) -> None:
         for window in list(self.case_windows.values()):

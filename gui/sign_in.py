@@ -1,6 +1,7 @@
 """Who is working: the first start (office profile and administrator) and the sign-in later."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from core.errors import UserError, ValidationError
@@ -35,10 +36,12 @@ def error_label() -> QLabel:
 class FirstStartDialog(QDialog):
     """The very first start: who this office is, and the administrator's own password."""
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None, restore_into: Path | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.officer: Any = None
+        self.restored: Any = None
+        self.restore_into = restore_into
         self.setWindowTitle("初始设置")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -72,9 +75,24 @@ class FirstStartDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("完成设置")
+        if restore_into is not None:
+            # A new computer for an office that already has data: start from its backup instead.
+            restore = buttons.addButton("从备份恢复…", QDialogButtonBox.ButtonRole.ResetRole)
+            restore.setToolTip("本机尚无数据：可以把另一台电脑上备份的全部数据恢复到这里")
+            restore.clicked.connect(self.restore)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def restore(self) -> None:
+        from gui.backup_ui import restore_into
+
+        if self.restore_into is not None:
+            restore_into(self.runner, self.restore_into, self, self._restored)
+
+    def _restored(self, result: Any) -> None:
+        self.restored = result
+        self.accept()
 
     def submit(self) -> None:
         from core.services.users import first_start

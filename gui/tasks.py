@@ -47,15 +47,15 @@ class TaskRunner(QObject):
         Once the runner is shut down (the program is closing), new work is dropped."""
         self._run_with_dialog(work, on_done, on_error, parent, self._progress(parent, label) if label else None)
 
-    def _run_with_dialog(self, work: Callable[[Workspace], Any], on_done: Done | None, on_error: Failed | None,
-                         parent: QWidget | None, progress: QProgressDialog | None) -> None:
+    def _run_with_dialog(self, work: Callable[[Any], Any], on_done: Done | None, on_error: Failed | None,
+                         parent: QWidget | None, progress: QProgressDialog | None, with_workspace: bool = True) -> None:
         if self._closed:
             return
         self.pending += 1
 
         def job() -> None:
             try:
-                outcome: tuple[str, Any] = ("ok", work(self._workspace_here()))
+                outcome: tuple[str, Any] = ("ok", work(self._workspace_here() if with_workspace else None))
             except UserError as exc:
                 outcome = ("user", exc)
             except Exception:  # a bug: reported on the GUI thread, never lost
@@ -64,16 +64,18 @@ class TaskRunner(QObject):
 
         self._executor.submit(job)
 
-    def run_with_progress(self, work: Callable[[Workspace, Callable[[int, int], None]], Any], on_done: Done | None,
-                          *, label: str, parent: QWidget | None = None, on_error: Failed | None = None) -> None:
+    def run_with_progress(self, work: Callable[[Any, Callable[[int, int], None]], Any], on_done: Done | None,
+                          *, label: str, parent: QWidget | None = None, on_error: Failed | None = None,
+                          with_workspace: bool = True) -> None:
         """Like ``run`` for long work that reports how far it is: ``work(workspace, progress)``
-        calls ``progress(done, total)`` from the worker; the dialog's bar follows."""
+        calls ``progress(done, total)`` from the worker; the dialog's bar follows. Without a
+        workspace (a restore into the empty data folder), ``work`` gets ``None`` and none is opened."""
         dialog = self._progress(parent, label)
 
-        def work_with_bar(ws: Workspace) -> Any:
+        def work_with_bar(ws: Any) -> Any:
             return work(ws, lambda done, total: self._advanced.emit(dialog, done, total))
 
-        self._run_with_dialog(work_with_bar, on_done, on_error, parent, dialog)
+        self._run_with_dialog(work_with_bar, on_done, on_error, parent, dialog, with_workspace)
 
     def _advance(self, dialog: QProgressDialog, done: int, total: int) -> None:
         if dialog.maximum() != total:
