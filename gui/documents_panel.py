@@ -151,6 +151,9 @@ class DocumentsPanel(QWidget):
         self.generate_button = QPushButton("生成")
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
+        self.volume_button = QPushButton("装订档案卷宗（PDF）")
+        self.volume_button.setToolTip("封面、卷内文件目录、全部文书和证据材料、卷内备考表，连续编页号，可直接打印")
+        self.volume_button.clicked.connect(self.bind_volume)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -160,6 +163,7 @@ class DocumentsPanel(QWidget):
         layout.addLayout(self._row(QLabel("格式："), self.pdf_choice, self.docx_choice))
         layout.addLayout(self._row(self.recipient_caption, self.recipient))
         layout.addWidget(self.generate_button)
+        layout.addWidget(self.volume_button)
         layout.addWidget(self.status)
         column = QWidget()
         outer = QVBoxLayout(column)
@@ -331,6 +335,26 @@ class DocumentsPanel(QWidget):
             self.docx_label.setText(f"已生成 Word 文件：\n{issued.path.name}")
             self.output.setCurrentIndex(2)
         self.refresh()     # a new number, perhaps
+
+    def bind_volume(self) -> None:
+        """The case's archive volume, into the case's documents folder, shown here to print."""
+        number = self.case_number
+
+        def bind(ws: Any) -> Any:
+            from core.services.archive_volume import build_volume
+            from core.services.letters import documents_folder
+
+            return build_volume(ws, number, documents_folder(ws, number, "") / f"档案卷宗-{number}.pdf")
+
+        self.status.setText("正在装订档案卷宗…")
+        self._runner.run(bind, self._bound, on_error=self._failed, parent=self, label="正在装订档案卷宗…")
+
+    def _bound(self, volume: Any) -> None:
+        self.volume = volume
+        self.status.setText(f"已装订档案卷宗 {volume.volume_number}：共 {volume.pages} 页（装订页 {volume.bound_pages} 页），"
+                            f"{len(volume.items)} 份材料。")
+        self.preview.show_pdf(volume.path, f"档案卷宗 {volume.volume_number}")
+        self.output.setCurrentWidget(self.preview)
 
     def _failed(self, error: UserError) -> None:
         self._selection_changed()

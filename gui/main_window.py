@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.table.setObjectName("caseTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)   # several, to export
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
@@ -143,6 +143,10 @@ class MainWindow(QMainWindow):
         self._action(tools, "干部容错情况查询…", "Ctrl+K", self.open_cadre_lookup)
         self._action(tools, "工作日计算器…", "Ctrl+D", self.open_calculator)
         data = menus.addMenu("数据(&D)")
+        self._action(data, "导出到 U 盘…", "Ctrl+E", self.export_cases)
+        self._action(data, "导入数据包…", "Ctrl+I", self.import_package)
+        self._action(data, "检查数据包…", "", self.verify_package)
+        data.addSeparator()
         self._action(data, "备份全部数据…", "Ctrl+B", self.backup)
         reports = menus.addMenu("统计(&R)")
         self._action(reports, "统计与台账…", "Ctrl+T", self.open_statistics)
@@ -160,7 +164,8 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu: Any, text: str, shortcut: str, slot: Any) -> QAction:
         action = menu.addAction(text)
-        action.setShortcut(QKeySequence(shortcut))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _=False: slot())
         if shortcut == "Return":
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -271,6 +276,27 @@ class MainWindow(QMainWindow):
 
         WorkdayCalculatorDialog(self.runner, self).open()
 
+    def selected_numbers(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row(r)["number"] for r in rows]
+
+    def export_cases(self) -> Any:
+        from gui.exchange_ui import ExportDialog
+
+        dialog = ExportDialog(self.runner, self.selected_numbers(), self)
+        dialog.open()
+        return dialog
+
+    def import_package(self) -> None:
+        from gui.exchange_ui import import_flow
+
+        import_flow(self.runner, self, lambda _result: self.refresh())
+
+    def verify_package(self) -> None:
+        from gui.exchange_ui import verify_flow
+
+        verify_flow(self.runner, self)
+
     def backup(self) -> None:
         from gui.backup_ui import backup_now
 
@@ -292,7 +318,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         prompts.info(self, "常用快捷键：\n"
                            "Ctrl+N　新建登记\nCtrl+F　搜索案件\nEnter　打开所选案件\nF5　刷新\n"
-                           "Ctrl+B　备份全部数据\nCtrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+T　统计与台账\nCtrl+,　系统设置\nCtrl+Q　退出")
+                           "Ctrl+E　导出到 U 盘\nCtrl+I　导入数据包\nCtrl+B　备份全部数据\nCtrl+K　干部容错情况查询\nCtrl+D　工作日计算器\nCtrl+T　统计与台账\nCtrl+,　系统设置\nCtrl+Q　退出")
 
     def closeEvent(self, event: Any) -> None:
         for window in list(self.case_windows.values()):

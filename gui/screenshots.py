@@ -169,6 +169,10 @@ def _dialogs(shooter: Shooter, window: Any) -> None:
     _crash_dialog(shooter, window)
     from gui.statistics_window import StatisticsWindow
 
+    window.table.selectRow(0)
+    export = window.export_cases()
+    shooter.shot("导出到U盘", export)
+    export.close()
     statistics = StatisticsWindow(shooter.runner, window)
     statistics.resize(window.width(), window.height())
     shooter.shot("统计与台账", statistics)

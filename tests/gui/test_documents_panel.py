@@ -173,3 +173,12 @@ def test_the_preview_zooms_to_the_width_of_the_view(open_panel, wait_idle, qtbot
     wait_idle()
     assert view.fit_width_px > before and first.pixmap().width() == view.fit_width_px
     assert view.rendered_width_px == view.fit_width_px
+
+
+def test_the_archive_volume_is_bound_and_previewed(open_panel, wait_idle) -> None:
+    panel = open_panel("archived")
+    panel.bind_volume()
+    wait_idle()
+    wait_idle()
+    assert panel.volume.path.is_file() and panel.volume.path.parent.name == panel.case_number
+    assert pdf_page_count(panel.volume.path) == panel.volume.pages == panel.preview.view.page_count
