@@ -26,7 +26,8 @@ CHAR_PITCH_PT = TEXT_WIDTH_MM * MM / CHARS_PER_LINE                    # ≈ 15.
 LINE_PITCH_PT = TEXT_HEIGHT_MM * MM / LINES_PER_PAGE                   # ≈ 28.99 pt
 
 # Chinese point sizes (字号).
-SIZE_PT = {"初号": 42.0, "小初": 36.0, "一号": 26.0, "二号": 22.0, "三号": 16.0, "四号": 14.0, "小四": 12.0}
+SIZE_PT = {"初号": 42.0, "小初": 36.0, "一号": 26.0, "二号": 22.0, "三号": 16.0, "四号": 14.0, "小四": 12.0,
+           "五号": 10.5}
 BODY_PT = SIZE_PT["三号"]
 TITLE_PT = SIZE_PT["二号"]
 LETTERHEAD_PT = SIZE_PT["小初"]     # 发文机关标志: no size is fixed; 小初 is common practice
@@ -149,3 +150,45 @@ def letter_format_bottom_rule_top() -> float:
     """信函格式: the top of the lower (thin-over-thick) double rule, in points from the page top; its
     bottom edge is ``LETTER_FORMAT_BOTTOM_RULE_FROM_PAGE_BOTTOM_MM`` above the bottom of the page."""
     return (PAGE_HEIGHT_MM - LETTER_FORMAT_BOTTOM_RULE_FROM_PAGE_BOTTOM_MM - LETTER_FORMAT_DOUBLE_RULE_MM) * MM
+
+
+# --- The archive volume (案卷, documents/volume.py) ---------------------------------------------------
+# Not GB/T 9704: the forms of a case's volume follow GB/T 9705-2008《文书档案案卷格式》 practice. The
+# letters bound inside keep their GB/T 9704 layout (and their own "— 1 —" page numbers).
+# 卷内文件页号: every bound page carries its number, in the upper right corner of the front side
+# (pages are printed one-sided); the cover, the 卷内文件目录 and the 卷内备考表 are not numbered.
+ARCHIVE_PAGE_NUMBER_PT = SIZE_PT["四号"]
+ARCHIVE_PAGE_NUMBER_RIGHT_MM = 15.0         # the number's right end, from the page's right edge
+ARCHIVE_PAGE_NUMBER_TOP_MM = 10.0           # the top of its em box, from the page's top edge
+# 案卷封面
+COVER_BOX_TOP_MM = 20.0                     # the 全宗号 / 目录号 / 案卷号 box in the upper right corner
+COVER_BOX_RIGHT_MM = 20.0                   # its right edge, from the page's right edge
+COVER_BOX_WIDTHS_MM = (25.0, 25.0, 52.0)    # its columns: 全宗号, 目录号, 案卷号 (档号)
+COVER_BOX_ROW_MM = 9.0                      # the height of its label row and of its value row
+COVER_BOX_PT = SIZE_PT["小四"]
+COVER_TITLE_TOP_MM = 95.0                   # 案卷题名: the top of its first line, from the page top
+COVER_TITLE_PT = SIZE_PT["一号"]            # 小标宋, centred, lines of similar length
+COVER_TITLE_WIDTH_MM = 140.0
+COVER_TITLE_LINE_SPACING = 1.6              # line pitch in em
+COVER_FIELDS_TOP_MM = 165.0                 # 立卷单位, 起止日期 …: the top of the first line
+COVER_FIELDS_LEFT_MM = 40.0                 # the labels' left edge
+COVER_FIELDS_RIGHT_MM = 175.0               # where the rules under the values end
+COVER_FIELD_LABEL_CHARS = 5                 # the labels' width in characters (a full-width colon included)
+COVER_FIELD_PITCH_MM = 12.0                 # from one line to the next
+COVER_FIELD_PT = SIZE_PT["三号"]
+COVER_RULE_PT = 0.5                         # the rules under the values
+# 卷内文件目录: in 五号 (a full line of the table then holds a title of 9 characters and the 责任者 of a
+# joint office, 中共××县纪委, on one line); column widths in mm (序号, 文号, 责任者, 题名, 日期, 页号,
+# 备注), across the 版心
+CONTENTS_PT = SIZE_PT["五号"]
+CONTENTS_COLUMNS_MM = (11.0, 27.0, 29.0, 37.0, 20.0, 14.0, 18.0)
+# 卷内备考表: writing room of the 本卷情况说明 box, in form lines (it then fills one page)
+REMARKS_MIN_LINES = 22
+# Attached evidence: images are fitted into the page less these margins (top, right, bottom, left;
+# the left one is the binding edge), never printed larger than at IMAGE_MIN_DPI nor embedded at more
+# than IMAGE_MAX_DPI (larger images are resampled); PDF pages larger than A4 are shrunk onto A4 and
+# landscape pages turned with their top to the binding edge.
+IMAGE_MARGINS_MM = (20.0, 10.0, 10.0, 20.0)
+IMAGE_MIN_DPI = 150
+IMAGE_MAX_DPI = 300
+PAGE_FIT_TOLERANCE_PT = 2.0                 # a page this close to A4 counts as A4

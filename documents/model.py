@@ -55,6 +55,7 @@ class Table:
     rows: list[list[Cell]]
     widths: list[float]
     min_row_lines: list[int] = field(default_factory=list)   # rows that need writing room (in lines)
+    size_pt: float | None = None     # PDF: the cells' type size (default layout.FORM_PT, 小四); the line pitch scales with it
 
 
 Block = Paragraph | Table

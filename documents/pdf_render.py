@@ -36,6 +36,10 @@ Where things go (GB/T 9704 and ``layout``):
   page is split between its lines), ``page_footer`` on the last line of every page; page numbers
   only when the form runs to more than one page.
 
+Several documents go into one PDF with ``render_pdf_parts`` (the archive volume): each starts on a
+new page and keeps its own layout and page numbers, pages of other kinds are drawn by ``PagePainter``s
+on a ``PageCanvas`` (the same faces and grid), and each face is embedded once for the whole file.
+
 Paragraph text may hold ``\\n``: each line is laid out as a paragraph of the same role. A printer
 paragraph is split into the 印发机关 (left) and the 印发日期 (right) at a tab, or else before a
 trailing ``…年…月…日印发``.
@@ -46,6 +50,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
@@ -93,11 +98,25 @@ def render_pdf(doc: Document, fonts: FontSet, *, page_numbers: bool = True) -> b
     """The document as PDF bytes (A4, GB/T 9704 layout; see the module docstring).
 
     Raises ``MissingGlyphError`` when a character has no glyph in any face of ``fonts``."""
+    laid = layout_pdf(doc, fonts, page_numbers=page_numbers)
+    buf = io.BytesIO()
+    kind = KINDS.get(doc.kind)
+    c = _new_canvas(buf, laid.title, kind.label if kind else doc.kind)
+    laid.draw(c)
+    c.save()
+    return buf.getvalue()
+
+
+def layout_pdf(doc: Document, fonts: FontSet, *, page_numbers: bool = True) -> LaidOutDocument:
+    """The document laid out on pages but not drawn yet: its ``page_count`` is known, and
+    ``render_pdf_parts`` draws it into a PDF with other documents.
+
+    Raises ``MissingGlyphError`` when a character has no glyph in any face of ``fonts``."""
     fonts.register_reportlab()   # first: coverage checks then reuse reportlab's character maps
     missing = fonts.missing("".join(_all_text(doc)).replace(ZWSP, ""))
     if missing:
         raise MissingGlyphError(missing)
-    return _Renderer(doc, fonts).render(page_numbers)
+    return _Renderer(doc, fonts).layout(page_numbers)
 
 
 def cell_width(size: float) -> float:
@@ -163,6 +182,128 @@ class _Page:
     items: list[tuple[float, _Row]] = field(default_factory=list)    # (top y, row)
     absolute: _Row = field(default_factory=lambda: _Row(0.0))        # header items, page coordinates
     colophon_only: bool = False
+
+
+@dataclass
+class LaidOutDocument:
+    """A document laid out on pages, not drawn yet (``layout_pdf``)."""
+
+    renderer: _Renderer
+    pages: list[_Page]
+    footer_rows: list[_Row]
+    numbered: bool
+    title: str
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def draw(self, c: rl_canvas.Canvas, on_page: Callable[[rl_canvas.Canvas], None] | None = None) -> None:
+        """Every page onto ``c``, each ended with ``showPage``; ``on_page`` draws on each page first."""
+        for n, page in enumerate(self.pages, start=1):
+            self.renderer.draw_page(c, page, n, self.footer_rows, self.numbered)
+            if on_page is not None:
+                on_page(c)
+            c.showPage()
+
+
+class PageCanvas:
+    """What a ``PagePainter`` (a page that is not a ``Document``, such as an archive volume's cover or
+    a scanned image) and ``render_pdf_parts``'s ``on_page`` hook draw with. Coordinates are points
+    from the page's top-left corner; text is set in the ``FontSet``'s faces by font role
+    (``layout.FONT_ROLES``), with per-character fallback, 汉字 on the grid's advance, as in letters."""
+
+    width = PAGE_W
+    height = PAGE_H
+
+    def __init__(self, renderer: _Renderer, canvas: rl_canvas.Canvas) -> None:
+        self._r = renderer
+        self.canvas = canvas
+
+    def _check(self, text: str) -> None:
+        missing = self._r.fonts.missing(text)
+        if missing:
+            raise MissingGlyphError(missing)
+
+    def text_width(self, text: str, font_role: str = "body", size: float = L.BODY_PT) -> float:
+        return self._r.text_width(text, font_role, size)
+
+    def wrap(self, text: str, width: float, font_role: str = "body", size: float = L.BODY_PT, *,
+             balanced: bool = False) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` (避头尾); ``balanced``: lines of similar
+        length, for centred text."""
+        lines = (self._r.balanced_lines(text, font_role, size, width) if balanced
+                 else self._r.lines(text, font_role, size, width))
+        return ["".join(tok.text for tok in line.tokens) for line in lines]
+
+    def text(self, text: str, x: float, top: float, *, font_role: str = "body", size: float = L.BODY_PT,
+             align: str = "left", colour: RGB = BLACK) -> float:
+        """One line of text whose em box has its top at ``top``: starting at ``x`` (``align`` left),
+        centred on it (center) or ending at it (right). Returns its width."""
+        self._check(text)
+        w = self.text_width(text, font_role, size)
+        x0 = x - w / 2 if align == "center" else x - w if align == "right" else x
+        row = self._r.text_row(text, font_role, size, x0, height=size, colour=colour)
+        _draw_runs(self.canvas, _shift(row.runs, 0.0, top))
+        return w
+
+    def rule(self, x0: float, y0: float, x1: float, y1: float, width: float = L.FORM_RULE_PT) -> None:
+        _draw_segs(self.canvas, [_Seg(x0, y0, x1, y1, width)])
+
+    def image(self, image: Any, x: float, top: float, width: float, height: float) -> None:
+        """An image (a reportlab ``ImageReader``, a file name or a PIL image) stretched to the box;
+        transparent parts stay white."""
+        self.canvas.drawImage(image, x, PAGE_H - top - height, width, height, mask="auto")
+
+
+PagePainter = Callable[[PageCanvas], None]
+"""Draws one page of its own (``render_pdf_parts``)."""
+
+
+def render_pdf_parts(parts: Sequence[Document | LaidOutDocument | PagePainter], fonts: FontSet, *,
+                     title: str = "", subject: str = "",
+                     on_page: Callable[[PageCanvas, int], None] | None = None) -> tuple[bytes, list[tuple[int, int]]]:
+    """Several documents, and pages drawn by painters, in one PDF: each part starts on a new page,
+    each document laid out as ``render_pdf`` lays it out alone (its own page numbers ``— 1 —`` …),
+    a painter drawing exactly one page. Each face is embedded once for the whole file, not once per
+    document. ``on_page(canvas, n)`` draws on every page, ``n`` counting the file's pages from 1.
+
+    Returns the bytes and each part's (first, last) page, 1-based. Raises ``MissingGlyphError``
+    when a character has no glyph in any face of ``fonts``."""
+    laid = [layout_pdf(p, fonts) if isinstance(p, Document) else p for p in parts]
+    fonts.register_reportlab()
+    buf = io.BytesIO()
+    c = _new_canvas(buf, title, subject)
+    own = _Renderer(Document("", "form", []), fonts)
+    page = 0
+    ranges: list[tuple[int, int]] = []
+
+    def hook(canvas: rl_canvas.Canvas) -> None:
+        nonlocal page
+        page += 1
+        if on_page is not None:
+            on_page(PageCanvas(own, canvas), page)
+
+    for part in laid:
+        first = page + 1
+        if isinstance(part, LaidOutDocument):
+            part.draw(c, hook)
+        else:
+            part(PageCanvas(own, c))
+            hook(c)
+            c.showPage()
+        ranges.append((first, page))
+    c.save()
+    return buf.getvalue(), ranges
+
+
+def _new_canvas(buf: io.BytesIO, title: str, subject: str) -> rl_canvas.Canvas:
+    c = rl_canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+    c.setTitle(title)
+    c.setCreator(CREATOR)
+    c.setAuthor(CREATOR)
+    c.setSubject(subject)
+    return c
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,7 +717,7 @@ class _Renderer:
 
     # -- the whole document -------------------------------------------------------------------
 
-    def render(self, page_numbers: bool) -> bytes:
+    def layout(self, page_numbers: bool) -> LaidOutDocument:
         doc = self.doc
         header: dict[str, str] = {}
         colophon: list[Paragraph] = []
@@ -619,36 +760,26 @@ class _Renderer:
 
         numbered = page_numbers and not (doc.format == "form" and len(pages) == 1)
         title = next((b.text for b in body if isinstance(b, Paragraph) and b.role in ("title", "form_title")), "")
-        return self.draw(pages, footer_rows, numbered, title.replace(ZWSP, "").replace("\n", ""))
+        return LaidOutDocument(self, pages, footer_rows, numbered, title.replace(ZWSP, "").replace("\n", ""))
 
-    def draw(self, pages: list[_Page], footer_rows: list[_Row], numbered: bool, title: str) -> bytes:
-        buf = io.BytesIO()
-        c = rl_canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
-        c.setTitle(title)
-        c.setCreator(CREATOR)
-        c.setAuthor(CREATOR)
-        kind = KINDS.get(self.doc.kind)
-        c.setSubject(kind.label if kind else self.doc.kind)
-        for n, page in enumerate(pages, start=1):
-            runs: list[_Run] = list(page.absolute.runs)
-            segs: list[_Seg] = list(page.absolute.segs)
-            items = list(page.items)
-            if footer_rows:
-                y = BOTTOM - sum(r.height for r in footer_rows)
-                for r in footer_rows:
-                    items.append((y, r))
-                    y += r.height
-            for y, row in items:
-                runs.extend(_shift(row.runs, LEFT, y))
-                segs.extend(_Seg(LEFT + s.x0, y + s.y0, LEFT + s.x1, y + s.y1, s.width, s.colour) for s in row.segs)
-            show_number = numbered and not page.colophon_only and not (self.doc.format == "letter" and n == 1)
-            if show_number:
-                runs.extend(self.page_number_runs(n))
-            _draw_segs(c, segs)
-            _draw_runs(c, runs)
-            c.showPage()
-        c.save()
-        return buf.getvalue()
+    def draw_page(self, c: rl_canvas.Canvas, page: _Page, n: int, footer_rows: Sequence[_Row], numbered: bool) -> None:
+        """Page ``n`` (of this document) onto the canvas's current page, without ending it."""
+        runs: list[_Run] = list(page.absolute.runs)
+        segs: list[_Seg] = list(page.absolute.segs)
+        items = list(page.items)
+        if footer_rows:
+            y = BOTTOM - sum(r.height for r in footer_rows)
+            for r in footer_rows:
+                items.append((y, r))
+                y += r.height
+        for y, row in items:
+            runs.extend(_shift(row.runs, LEFT, y))
+            segs.extend(_Seg(LEFT + s.x0, y + s.y0, LEFT + s.x1, y + s.y1, s.width, s.colour) for s in row.segs)
+        show_number = numbered and not page.colophon_only and not (self.doc.format == "letter" and n == 1)
+        if show_number:
+            runs.extend(self.page_number_runs(n))
+        _draw_segs(c, segs)
+        _draw_runs(c, runs)
 
     def page_number_runs(self, n: int) -> list[_Run]:
         size = L.PAGE_NUMBER_PT
@@ -695,10 +826,10 @@ class _TableLayout:
             xs.append(xs[-1] + WIDTH * w / total)
         xs[-1] = WIDTH
         self.xs = xs
-        self.size = L.FORM_PT
+        self.size = table.size_pt or L.FORM_PT
         self.pad_x = L.FORM_CELL_PAD_X_MM * L.MM
         self.pad_y = L.FORM_CELL_PAD_Y_MM * L.MM
-        self.lp = L.FORM_LINE_PITCH_PT
+        self.lp = L.FORM_LINE_PITCH_PT * self.size / L.FORM_PT
 
     def place_cells(self) -> tuple[list[_PlacedCell], int]:
         ncols = len(self.xs) - 1

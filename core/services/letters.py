@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.policy import Policy
     from documents.fonts import FontSet
     from documents.kinds import Kind
+    from documents.model import Document
     from models.documents import IssuedNumber
 
 FORMATS = ("pdf", "docx")
@@ -57,7 +58,9 @@ DOCUMENTS_DIR = "documents"       # issued files, in the data folder: documents/
 CADRES_DIR = "干部"
 
 
-def _issued_on(kind: str, details: dict[str, Any], today: date) -> date:
+def decision_date(kind: str, details: dict[str, Any], today: date) -> date:
+    """The date a case's letter of ``kind`` bears when it has no number of its own yet: the date of
+    the decision it records (acceptance, report, determination …), else ``today``."""
     key, field = _DECISION_DATES.get(kind, (None, None))
     value = details.get(key) if key else None
     if value and field:
@@ -107,7 +110,7 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
     reason = spec.not_ready(details)
     if reason:
         raise ActionRefused(reason)
-    number, issued_on = "", _issued_on(kind, details, ws.today())
+    number, issued_on = "", decision_date(kind, details, ws.today())
     if kind == "determination-letter":
         issued = _determination_number(ws, details["uuid"], spec, recipient or "organ", separate, issued_on)
         number, issued_on = issued.number, issued.issued_on
@@ -116,9 +119,9 @@ def render_letter(ws: Workspace, case_number: str, kind: str, fmt: str, out: Pat
                               issued_on=issued_on)
         number, issued_on = issued.number, issued.issued_on
     policy = ws.policy(details["policy"])
-    context = letter_context(_with_form_data(ws, details, policy), office_profile(ws), policy, number=number,
+    context = letter_context(with_form_data(ws, details, policy), office_profile(ws), policy, number=number,
                              issued_on=issued_on, recipient=recipient or "organ", separate_letters=separate)
-    _write_atomically(out, _document(ws, kind, context, fmt))
+    write_atomically(out, _document(ws, kind, context, fmt))
     return IssuedLetter(kind, spec.label, fmt, out, number, issued_on)
 
 
@@ -151,7 +154,7 @@ def render_blank(ws: Workspace, kind: str, fmt: str, out: Path) -> IssuedLetter:
     if spec.format != "form":
         forms = "、".join(f"{k}（{s.label}）" for k, s in KINDS.items() if s.format == "form")
         raise UserError(f"“{spec.label}”不是表格，没有空白表。可出具空白表的：{forms}")
-    _write_atomically(out, _document(ws, kind, blank_context(office_profile(ws), ws.policy()), fmt))
+    write_atomically(out, _document(ws, kind, blank_context(office_profile(ws), ws.policy()), fmt))
     return IssuedLetter(kind, spec.label, fmt, out, "", ws.today())
 
 
@@ -172,9 +175,10 @@ def _determination_numbers(ws: Workspace, case: str) -> dict[str, str]:
             if row.voided_at is None and row.kind == "determination-letter"}
 
 
-def _with_form_data(ws: Workspace, details: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """What the forms need besides the case: the letters' numbers, and the report deadline before and
-    after each extension (working days from acceptance, never past the verification limit)."""
+def with_form_data(ws: Workspace, details: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """``details`` (``case_details``) with what the forms need besides the case: the letters' numbers,
+    and the report deadline before and after each extension (working days from acceptance, never past
+    the verification limit)."""
     accepted = details.get("accepted_on")
     extensions, total = [], 0
     for row in details.get("extensions") or []:
@@ -210,7 +214,7 @@ def _render_about_cadre(ws: Workspace, key: str, spec: Kind, fmt: str, out: Path
         number, issued_on = issued.number, issued.issued_on
     context = cadre_context(record | {"cases": cases}, office_profile(ws), ws.policy(), number=number,
                             issued_on=issued_on)
-    _write_atomically(out, _document(ws, spec.code, context, fmt))
+    write_atomically(out, _document(ws, spec.code, context, fmt))
     return IssuedLetter(spec.code, spec.label, fmt, out, number, issued_on)
 
 
@@ -253,6 +257,24 @@ def _families(fonts: FontSet) -> dict[str, str]:
     return {role: fonts.docx_family(role) for role in FONT_ROLES}
 
 
+def letter_model(ws: Workspace, kind: str, context: dict[str, Any]) -> Document:
+    """The letter of ``kind`` filled in with ``context`` (``letter_context``), in the layout the office
+    chose, read into the model the PDF renderer lays out. Issues nothing and writes nothing: the
+    archive volume binds a case's letters with the numbers they already have."""
+    from documents.docx_render import read_model
+    from documents.templates import build_kind
+
+    fonts = _fonts()
+    return read_model(build_kind(kind, context, ws.data_dir, _families(fonts), letter_format(ws, kind)), kind)
+
+
+def letter_docx(ws: Workspace, kind: str, context: dict[str, Any]) -> bytes:
+    """The letter of ``kind`` filled in with ``context`` (``letter_context``) as DOCX bytes, in the
+    layout the office chose. Issues nothing and writes nothing: an export package carries a case's
+    letters with the numbers they already have (``core.services.exchange``)."""
+    return _document(ws, kind, context, "docx")
+
+
 def _document(ws: Workspace, kind: str, context: dict[str, Any], fmt: str) -> bytes:
     """The file's bytes: the template filled in, in the layout the office chose for ``kind`` (文件格式
     or 信函格式), saved as DOCX, or read into the model and laid out as PDF (straight from the
@@ -271,7 +293,9 @@ def _document(ws: Workspace, kind: str, context: dict[str, Any], fmt: str) -> by
         raise UserError(str(exc)) from None
 
 
-def _write_atomically(out: Path, data: bytes) -> None:
+def write_atomically(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file in the same folder, synced, then renamed:
+    a reader sees the old file or the whole new one. Refusals are ``UserError``."""
     out = out.expanduser()
     if out.is_dir():
         raise UserError(f"输出位置 {out} 是一个文件夹，请给出文件名")
