@@ -28,10 +28,13 @@ def _file_problems(ws: Workspace) -> list[str]:
     return problems
 
 
-def check_installation(ws: Workspace) -> tuple[list[str], str]:
-    """All problems found (Chinese), and a one-line summary when there are none."""
-    problems = [f"数据库损坏：{p}" for p in ws.adapter.integrity_problems()]
-    problems += [f"数据不一致：{p}" for p in ws.adapter.foreign_key_problems()]
+def check_installation(ws: Workspace, *, database: bool = True) -> tuple[list[str], str]:
+    """All problems found (Chinese), and a one-line summary when there are none. ``database=False``
+    leaves out the page and foreign-key checks (a backup runs them on its copy of the database)."""
+    problems: list[str] = []
+    if database:
+        problems += [f"数据库损坏：{p}" for p in ws.adapter.integrity_problems()]
+        problems += [f"数据不一致：{p}" for p in ws.adapter.foreign_key_problems()]
     audit = ws.audit.verify()
     if not audit.ok:
         problems.append(audit.message)
