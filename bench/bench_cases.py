@@ -115,14 +115,18 @@ def db_size(data_dir: Path) -> int:
 
 # --- 1. creation ----------------------------------------------------------------------------------
 
-def bench_creation(ws: Workspace, stream: Iterator[dict[str, Any]], n: int, sample: int, batch: int) -> None:
+def register_all(ws: Workspace, stream: Iterator[dict[str, Any]], n: int, sample: int, batch: int) -> tuple[float, float]:
+    """Register ``n`` applications from ``stream``: the first ``sample`` one transaction each with
+    ``register_case`` (what ``case add`` does), the rest ``batch`` per transaction with
+    ``register_cases``. Returns the seconds spent on each part (generating is not timed)."""
     sample = min(sample, n)
     first = list(islice(stream, sample))
     start = time.perf_counter()
     for application in first:
         register_case(ws, application)
     per_case = time.perf_counter() - start
-    progress(f"{sample} cases one per transaction in {fmt(per_case)}")
+    if sample:
+        progress(f"{sample} cases one per transaction in {fmt(per_case)}")
 
     bulk, created = 0.0, sample
     while created < n:
@@ -132,6 +136,12 @@ def bench_creation(ws: Workspace, stream: Iterator[dict[str, Any]], n: int, samp
         bulk += time.perf_counter() - start
         created += len(chunk)
         progress(f"{created:,} cases ({(created - sample) / bulk:,.0f}/s in bulk)")
+    return per_case, bulk
+
+
+def bench_creation(ws: Workspace, stream: Iterator[dict[str, Any]], n: int, sample: int, batch: int) -> None:
+    sample = min(sample, n)
+    per_case, bulk = register_all(ws, stream, n, sample, batch)
     bulk_count = n - sample
     if bulk_count:
         row("1 create", f"`register_cases`, {batch:,} per transaction: {bulk_count:,} cases",
@@ -199,9 +209,10 @@ DRIVE_PLAN = {
 }
 
 
-def bench_drive(ws: Workspace, count: int, rng: random.Random) -> None:
-    if count <= 0:
-        return
+def drive_cases(ws: Workspace, count: int, rng: random.Random) -> tuple[int, list[float], float]:
+    """Take ``count`` registered cases further, shared out as ``DRIVE_PLAN`` says, one action per
+    transaction with ``perform_action``. Returns the cases driven, each action's time, and the
+    elapsed time."""
     candidates = list(Case.select(Case.number, Case.received_on, Case.late_application)
                       .where(Case.status == "registered").tuples())
     rng.shuffle(candidates)
@@ -222,11 +233,20 @@ def bench_drive(ws: Workspace, count: int, rng: random.Random) -> None:
             wanted -= 1
             driven += 1
         progress(f"{driven:,} cases driven ({len(times):,} actions)")
-    elapsed = time.perf_counter() - start
+    return driven, times, time.perf_counter() - start
+
+
+def status_counts() -> dict[str, int]:
+    return dict(Case.select(Case.status, peewee.fn.COUNT(Case.id)).group_by(Case.status).tuples())
+
+
+def bench_drive(ws: Workspace, count: int, rng: random.Random) -> None:
+    if count <= 0:
+        return
+    driven, times, elapsed = drive_cases(ws, count, rng)
     row("2 drive", f"`perform_action` on {driven:,} cases ({len(times):,} actions, one transaction each)",
         f"{len(times) / elapsed:,.0f} actions/s (median {fmt(median(times))}, p95 {fmt(p95(times))})")
-    counts = dict(Case.select(Case.status, peewee.fn.COUNT(Case.id)).group_by(Case.status).tuples())
-    say("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
+    say("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(status_counts().items())))
 
 
 # --- 3. case list ---------------------------------------------------------------------------------
@@ -409,15 +429,18 @@ def bench_life_cycle(ws: Workspace, data_dir: Path, stream: Iterator[dict[str, A
 # --- 6. search -----------------------------------------------------------------------------------
 
 # The same fields as the search index, straight from the tables: what a search without an index does.
-LIKE_SQL = """
-SELECT c.id FROM "case" c JOIN applicant a ON a.case_id = c.id
+LIKE_WHERE = """
 WHERE c.number LIKE :p OR a.name LIKE :p OR a.contact_person LIKE :p OR a.id_number LIKE :p
    OR a.credit_code LIKE :p OR c.accountability_organ LIKE :p OR c.accountability_matter LIKE :p
    OR EXISTS (SELECT 1 FROM case_cadre cc JOIN cadre cd ON cd.id = cc.cadre_id WHERE cc.case_id = c.id
               AND (cd.name LIKE :p OR cd.id_number LIKE :p OR cc.unit LIKE :p))
    OR EXISTS (SELECT 1 FROM investigation_note n WHERE n.case_id = c.id AND n.text LIKE :p)
+"""
+LIKE_SQL = f"""
+SELECT c.id FROM "case" c JOIN applicant a ON a.case_id = c.id {LIKE_WHERE}
 ORDER BY c.received_on DESC, c.id DESC LIMIT :n
 """
+LIKE_COUNT_SQL = f'SELECT count(*) FROM "case" c JOIN applicant a ON a.case_id = c.id {LIKE_WHERE}'
 
 
 def bench_search(ws: Workspace, rng: random.Random, page: int) -> None:

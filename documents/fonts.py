@@ -34,11 +34,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-
-from fontTools.ttLib import TTCollection, TTFont
+from typing import TYPE_CHECKING
 
 from core.resource_paths import resource_path
 from documents.layout import FONT_ROLES, OFFICIAL_FONTS, ROLE_LABELS
+
+if TYPE_CHECKING:   # fontTools is imported where a font file is read: the program's start needs none of it
+    from fontTools.ttLib import TTFont
 
 # ---------------------------------------------------------------------------------------------
 # The bundled fallback: static instances of Noto Sans SC.
@@ -96,6 +98,8 @@ _cmap_lock = threading.Lock()
 
 
 def _load_cmap(path: Path, subfont_index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     key = (str(path), subfont_index)
     with _cmap_lock:
         cached = _cmap_cache.get(key)
@@ -274,6 +278,7 @@ def noto_source() -> Path:
 
 def _write_instance(source: Path, weight: int, dest: Path) -> None:
     """Cut the static instance at ``weight`` and write it to ``dest`` atomically."""
+    from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
     font = TTFont(str(source))
@@ -402,6 +407,8 @@ def _font_files(folders: Iterable[Path]) -> list[Path]:
 
 def _read_faces(path: Path) -> list[_ScannedFace]:
     """The faces in one font file, reading only the table directory, ``name`` and ``OS/2``."""
+    from fontTools.ttLib import TTCollection, TTFont
+
     out: list[_ScannedFace] = []
     try:
         if path.suffix.lower() in (".ttc", ".otc"):
