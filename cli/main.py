@@ -18,6 +18,10 @@ from typing import Any, NoReturn
 
 import peewee
 
+from cli.archive_commands import add_archive_volume_parser, cmd_archive_volume
+from cli.backup_commands import cmd_backup, run_restore
+from cli.exchange_commands import add_exchange_parsers, cmd_export, cmd_import, cmd_verify
+from cli.report_commands import cmd_ledger, cmd_stats
 from core import validation as v
 from core.data_dir import DATA_DIR_ENV, resolve_data_dir
 from core.error_log import append_error_log
@@ -144,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "organ 问责实施机关（默认）/ applicant 申请人")
     render.add_argument("--out", type=Path, required=True, help="输出文件")
 
+    add_archive_volume_parser(commands)   # archive-volume NUMBER --out FILE.pdf (cli/archive_commands.py)
+
     fonts = commands.add_parser("fonts", help="各字体角色实际使用的字体（已安装的公文字体或自带字体）")
     fonts.add_argument("--json", action="store_true")
 
@@ -201,6 +207,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查数据库完整性、外键、审计链、附件和搜索索引")
     check.add_argument("--rebuild-search", action="store_true", help="先重建案件搜索索引，再检查")
+
+    backup = commands.add_parser("backup", help="备份全部数据（数据库、附件、模板、已出具文书、审计密钥）为一个文件："
+                                                "backup --to 文件夹")
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="保存备份的文件夹（如 U 盘）")
+    backup.add_argument("--password-file", type=Path, metavar="F",
+                        help="加密：密码文件的第一行是密码（至少 8 位）；不给则不加密")
+    restore = commands.add_parser("restore", help="从备份文件恢复到空的数据文件夹（--data-dir 或默认数据文件夹，须为空或不存在）")
+    restore.add_argument("backup", type=Path, metavar="BACKUP", help="备份文件（.rcbak）")
+    restore.add_argument("--password-file", type=Path, metavar="F", help="加密备份的密码文件：第一行是密码")
+
+    add_exchange_parsers(commands)   # export / verify / import (cli/exchange_commands.py)
+
+    ledger = commands.add_parser("ledger", help="导出案件台账（XLSX，A4 横向可直接打印）：ledger --out 台账.xlsx "
+                                                "[--status S] [--from D] [--to D]")
+    ledger.add_argument("--out", type=Path, required=True, help="输出文件（.xlsx）")
+    ledger.add_argument("--status", help="只列出该状态的案件：registered investigating reported determined archived "
+                                         "rejected withdrawn（也可写“核实中”等）")
+    ledger.add_argument("--from", dest="date_from", metavar="D", help="收到申请日期不早于 D（YYYY-MM-DD）")
+    ledger.add_argument("--to", dest="date_to", metavar="D", help="收到申请日期不晚于 D（YYYY-MM-DD）")
+    stats = commands.add_parser("stats", help="容错免责工作统计（PDF，含图表）：stats --from D --to D --out 统计.pdf")
+    stats.add_argument("--from", dest="date_from", metavar="D", required=True, help="统计起始日期（含）")
+    stats.add_argument("--to", dest="date_to", metavar="D", help="统计截止日期（含；默认今天）")
+    stats.add_argument("--out", type=Path, required=True, help="输出文件（.pdf）")
+    stats.add_argument("--json", action="store_true", help="在标准输出打印统计数字（JSON），代替结果提示")
 
     shots = commands.add_parser("screenshots", help="用演示数据在临时文件夹中打开每个窗口和对话框，各存一张 PNG 截图")
     shots.add_argument("--out", required=True, help="保存截图的文件夹")
@@ -579,6 +609,11 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> None:
             print(f"问题：{problem}", file=sys.stderr)
         raise UserError(problems[-1])
     print(summary)
+    from core.services.backup import backup_status
+
+    status = backup_status(ws)
+    if status.due:
+        _warn([f"{status.message}（backup --to 文件夹）"])
 
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
@@ -586,6 +621,13 @@ COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], None]] = {
     "cadre": cmd_cadre, "render": cmd_render, "fonts": cmd_fonts, "office": cmd_office, "template": cmd_template,
     "numbers": cmd_numbers, "user": cmd_user, "audit": cmd_audit, "check": cmd_check,
 }
+COMMANDS["backup"] = cmd_backup     # restore opens no workspace: run() dispatches it first
+COMMANDS["archive-volume"] = cmd_archive_volume
+COMMANDS["export"] = cmd_export
+COMMANDS["verify"] = cmd_verify
+COMMANDS["import"] = cmd_import
+COMMANDS["ledger"] = cmd_ledger
+COMMANDS["stats"] = cmd_stats
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -603,6 +645,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         from gui.screenshots import take_screenshots
 
         return take_screenshots(Path(args.out), args.size, args.scale)
+    if args.command == "restore":      # before a workspace would create a database in the empty target
+        return run_restore(data_dir, args)
     ws: Workspace | None = None
     try:
         ws = Workspace(data_dir, args.user)

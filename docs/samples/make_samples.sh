@@ -24,8 +24,24 @@ render 2026-0017 cadre-statement --out "$out/cadre-statement.pdf"
 render --blank application-form --out "$out/application-form-blank.pdf"
 render 2026-0017 determination-letter --format docx --out "$out/determination-letter.docx"
 render 2026-0017 acceptance-notice --format docx --out "$out/acceptance-notice.docx"     # 信函格式 (the default)
+# The archive volume of 2026-0017 (its letters numbered by the renders above): all of it as PDF; as PNG
+# the cover, the 卷内文件目录, the first page of the determination letter and the 卷内备考表.
+./run.sh --data-dir "$data" archive-volume 2026-0017 --out "$out/archive-volume.pdf" >/dev/null
+# The statistics report for 2026 (every page as PNG below) and the ledger, whose print layout is shown
+# as LibreOffice prints it (ledger-print.png) when LibreOffice Calc is installed.
+./run.sh --data-dir "$data" stats --from 2026-01-01 --to 2026-11-27 --out "$out/statistics.pdf" >/dev/null
+./run.sh --data-dir "$data" ledger --out "$out/ledger.xlsx" >/dev/null
 rm -f "$out"/*.png
 for pdf in "$out"/*.pdf; do
+    [ "$pdf" = "$out/archive-volume.pdf" ] && continue
     pdftoppm -r 80 -png "$pdf" "${pdf%.pdf}"
 done
+last=$(pdfinfo "$out/archive-volume.pdf" | awk '/^Pages:/ {print $2}')
+for page in 1 2 3 "$last"; do
+    pdftoppm -r 80 -png -f "$page" -l "$page" -singlefile "$out/archive-volume.pdf" "$out/archive-volume-$page"
+done
+if command -v soffice >/dev/null; then
+    soffice --headless "-env:UserInstallation=file://$data/lo" --convert-to pdf --outdir "$data" "$out/ledger.xlsx" >/dev/null 2>&1
+    pdftoppm -r 80 -png -singlefile "$data/ledger.pdf" "$out/ledger-print"
+fi
 ls "$out"
