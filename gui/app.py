@@ -1,6 +1,8 @@
 """Starting the desktop program: the application, who is working, then the main window."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,17 @@ def build_main_window(runner: TaskRunner, officer: Any, info: dict[str, Any]) ->
     return MainWindow(runner, officer, info["office"], info["outcomes"])
 
 
+def no_display() -> bool:
+    """On Linux without X11 or Wayland (a server, an SSH session) Qt would abort with an English
+    message; say it in Chinese instead."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_gui(data_dir: Path) -> int:
+    if no_display():
+        print("错误：没有图形显示环境，无法打开窗口。命令行功能见 ./run.sh --help", file=sys.stderr)
+        return 1
     app = make_application()
     crash.install(data_dir)
     runner = open_runner(data_dir)

@@ -296,3 +296,11 @@ def test_template_commands(demo_data: Path, tmp_path: Path) -> None:
         conn.close()
     assert actions[-2:] == ["import_template", "reset_template"]
     assert "审计链完整" in ok(run(demo_data, "audit", "verify"))
+
+
+def test_without_a_display_the_program_says_so_in_chinese(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(["./run.sh", "--data-dir", str(tmp_path / "data")], cwd=ROOT, capture_output=True,
+                            text=True, encoding="utf-8", env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "错误：没有图形显示环境，无法打开窗口。命令行功能见 ./run.sh --help"
