@@ -160,8 +160,6 @@ def build_parser() -> argparse.ArgumentParser:
                                       "format.文书种类=file|letter（文件格式/信函格式）；determination_letters=1|2")
     o_set.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", required=True)
 
-    # Top-level help must not say "export" before the archive export command exists: scripts and the
-    # shared contract tests detect that command by the word.
     template = commands.add_parser("template", help="文书模板：列出、导出默认模板供修改、导入本机关修改的模板、恢复默认（template --help）")
     tp = template.add_subparsers(dest="template_command", metavar="SUBCOMMAND", required=True)
     t_list = tp.add_parser("list", help="各文书使用的模板：默认模板或本机关导入的模板")

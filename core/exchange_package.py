@@ -62,6 +62,7 @@ MAX_JSON = 64 * 2 ** 20              # manifest, index and case files
 MAX_RATIO = 100                      # uncompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1 << 20
 UTF8_FLAG = 0x800
+ZIP64_FROM = 1 << 30                 # members this large get ZIP64 headers (zipfile's own limit is 2 GiB - 1)
 ENCRYPTED_FLAG = 0x1
 
 
@@ -119,6 +120,7 @@ class Member:
     path: Path | None = None
     data: bytes | None = None
     compress: bool = False           # deflate (only the JSON: the rest is compressed already)
+    sha256: str | None = None        # what the content must hash to (a stored attachment)
 
     def size(self) -> int:
         if self.data is not None:
@@ -172,19 +174,22 @@ class PackageWriter:
             reader = _HashingReader(source, plain, on_read)
             if self.sealing is None:
                 info = self._info(member.name, member.compress)
-                with self.zip.open(info, "w", force_zip64=size > 2 ** 31) as out:
+                with self.zip.open(info, "w", force_zip64=size > ZIP64_FROM) as out:
                     while block := reader.read(BLOCK):
                         out.write(block)
                 entry = plain.entry(member.name)
             else:
                 stored = sealed_name(len(self.outer) + 1)
                 sealed = Digests()
-                with self.zip.open(self._info(stored, False), "w", force_zip64=size > 2 ** 31) as out:
+                with self.zip.open(self._info(stored, False), "w", force_zip64=size > ZIP64_FROM) as out:
                     seal_stream(cast(BinaryIO, reader), cast(BinaryIO, _HashingWriter(out, sealed)), self.sealing)
                 self.outer.append(sealed.entry(stored))
                 entry = plain.entry(member.name) | {"stored_as": stored}
         if entry["size"] != size:
             raise UserError(f"文件“{member.name}”在导出过程中被改动，请重新导出")
+        if member.sha256 is not None and entry["sha256"] != member.sha256:
+            raise UserError(f"附件“{member.name.rsplit('/', 1)[-1]}”的内容已被改动（与登记时的校验值不符），不能导出；"
+                            "请先运行 check 检查")
         self.inner.append(entry)
         return entry
 
@@ -210,6 +215,12 @@ class PackageWriter:
         self._write_json(MANIFEST, outer)
         self.zip.close()
         return outer
+
+    def abandon(self) -> None:
+        """Give up a package that failed half-way (its file is discarded by the caller)."""
+        with contextlib.suppress(Exception):
+            self.zip.close()
+        self.zip.fp = None          # nothing left for the ZIP to write when it is collected
 
     def _write_json(self, name: str, value: dict[str, Any]) -> None:
         with self.zip.open(self._info(name, True), "w") as out:

@@ -259,6 +259,7 @@ def export_cases(ws: Workspace, numbers: list[str] | None, since: date | None, t
     meter = _Meter(progress)
     scratch = LockedFolder.create(ws.data_dir / SCRATCH)
     partial: LockedFile | None = None
+    writer: PackageWriter | None = None
     try:
         meter.phase(0.0, 0.5)
         with ws.adapter.db.atomic():       # one consistent reading of every case
@@ -304,6 +305,8 @@ def export_cases(ws: Workspace, numbers: list[str] | None, since: date | None, t
         raise UserError(_write_error(target, exc)) from None
     finally:
         if partial is not None:
+            if writer is not None:
+                writer.abandon()
             partial.discard()
         scratch.discard()
     meter.finish()
@@ -472,7 +475,7 @@ def _assemble(ws: Workspace, prepared: list[_Prepared], created_at: datetime,
         attachments = []
         for sha256, original, path in p.attachments:
             name = place(original, FILES_DIR)
-            members.append(Member(name, path=path))
+            members.append(Member(name, path=path, sha256=sha256))
             attachments.append({"sha256": sha256, "size": path.stat().st_size, "member": name,
                                 "original_name": original})
         case_file = place(CASE_FILE)

@@ -553,6 +553,32 @@ def test_export_refusals_leave_nothing(source: Path, tmp_path: Path, monkeypatch
     assert _with(source, lambda ws: AuditRecord.select().where(AuditRecord.action == "exchange_export").count()) == 0
 
 
+@pytest.mark.parametrize("password", [None, PASSWORD], ids=["plain", "encrypted"])
+def test_zip64_members_are_written_and_read(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            password: str | None) -> None:
+    """Members from 1 GiB on get ZIP64 headers; here every member does, to see the reader take them."""
+    monkeypatch.setattr(pkg, "ZIP64_FROM", 0)
+    result = _export(source, tmp_path / "usb", [_first("investigating", source)], password)
+    with zipfile.ZipFile(result.path) as archive:
+        assert all(i.extract_version >= 45 for i in archive.infolist() if i.filename not in ("manifest.json", "index.bin"))
+    assert len(_import(tmp_path / "city", result.path, password).new) == 1
+    assert_sound(tmp_path / "city")
+
+
+def test_an_attachment_changed_or_missing_in_the_store_is_not_exported(source: Path, tmp_path: Path) -> None:
+    number = _first("investigating", source)
+    store = sorted(p for p in (source / "files").rglob("*") if p.is_file())
+    data = bytearray(store[0].read_bytes())
+    data[0] ^= 0x01
+    store[0].write_bytes(bytes(data))
+    with pytest.raises(UserError, match="已被改动"):
+        _export(source, tmp_path / "usb", [number])
+    store[0].unlink()
+    with pytest.raises(UserError, match="缺失"):
+        _export(source, tmp_path / "usb", [number])
+    assert list((tmp_path / "usb").iterdir()) == []
+
+
 def test_since_chooses_the_cases_changed_and_the_last_export_is_recorded(source: Path, tmp_path: Path) -> None:
     assert _with(source, last_export) is None
     first = _export(source, tmp_path / "usb1", since=TODAY)     # everything was made today
