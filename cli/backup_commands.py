@@ -10,33 +10,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cli.options import hint, hint_written, password_from, size_text
 from core.errors import UserError
-from core.sealing import read_password_file
 from core.services.workspace import Workspace
-
-
-def _size(n: int) -> str:
-    for unit, scale in (("GB", 2 ** 30), ("MB", 2 ** 20), ("KB", 2 ** 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} 字节"
-
-
-def _hint(line: str) -> None:
-    print(f"提示：{line}", file=sys.stderr)
 
 
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services.backup import make_backup
 
-    password = read_password_file(args.password_file) if args.password_file else None
-    result = make_backup(ws, args.to, password)
-    for warning in result.warnings:
-        _hint(warning)
-    if not result.encrypted:
-        _hint("备份未加密，其中有个人信息，请妥善保管；加密请用 --password-file 给出密码文件")
-    sealed = "已加密" if result.encrypted else "未加密"
-    print(f"已备份到：{result.path}（{_size(result.size)}，{result.members} 个文件，{sealed}，"
+    result = make_backup(ws, args.to, password_from(args))
+    sealed = hint_written(result.warnings, result.encrypted, "备份")
+    print(f"已备份到：{result.path}（{size_text(result.size)}，{result.members} 个文件，{sealed}，"
           f"用时 {result.seconds:.1f} 秒）")
 
 
@@ -46,7 +30,7 @@ def run_restore(data_dir: Path, args: argparse.Namespace) -> int:
     from core.services.backup import restore_backup
 
     try:
-        password = read_password_file(args.password_file) if args.password_file else None
+        password = password_from(args)
         result = restore_backup(args.backup, data_dir, password, actor=args.user)
     except UserError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
@@ -59,13 +43,13 @@ def run_restore(data_dir: Path, args: argparse.Namespace) -> int:
         return _report_bug(Path(tempfile.gettempdir()) / "rongcuo")
     info = result.info
     if password is not None and not info.encrypted:
-        _hint("该备份未加密，没有用到密码")
+        hint("该备份未加密，没有用到密码")
     print(f"已从备份恢复到：{result.data_dir}（备份于 {info.created_at:%Y-%m-%d %H:%M}，案件 {info.cases} 件，"
           f"{info.members} 个文件）")
     if result.search_rebuilt:
         print("已重建案件搜索索引")
     for problem in result.problems:
-        _hint(f"恢复后的检查发现问题：{problem}")
+        hint(f"恢复后的检查发现问题：{problem}")
     if not result.problems:
         print(result.summary)
     return 0

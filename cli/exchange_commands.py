@@ -3,14 +3,13 @@ installation (``core.services.exchange``; the format: docs/exchange-format.md)."
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cli.options import hint, hint_written, password_from, size_text
 from core import validation as v
 from core.errors import UserError
-from core.sealing import read_password_file
 from core.services.workspace import Workspace
 
 LAST = ("last", "上次")
@@ -50,21 +49,6 @@ def add_exchange_parsers(commands: argparse._SubParsersAction[Any]) -> None:
                      help="冲突的案件以导出包为准（本机原来的内容记入审计记录）；不给则冲突的案件不导入")
 
 
-def _size(n: int) -> str:
-    for unit, scale in (("GB", 2 ** 30), ("MB", 2 ** 20), ("KB", 2 ** 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} 字节"
-
-
-def _hint(line: str) -> None:
-    print(f"提示：{line}", file=sys.stderr)
-
-
-def _password(args: argparse.Namespace) -> str | None:
-    return read_password_file(args.password_file) if args.password_file else None
-
-
 def _since(ws: Workspace, text: str) -> date:
     if text.strip().lower() in LAST:
         from core.services.exchange import last_export
@@ -82,33 +66,29 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> None:
     chosen = sum((bool(args.numbers), args.all, args.since is not None))
     if chosen != 1:
         raise UserError("请选择一种导出范围：案件编号（可多个）、--all 全部案件，或 --since 日期")
-    password = _password(args)
+    password = password_from(args)
     since = _since(ws, args.since) if args.since is not None else None
     result = export_cases(ws, list(args.numbers) if args.numbers else None, since, args.to, password)
-    for warning in result.warnings:
-        _hint(warning)
-    if not result.encrypted:
-        _hint("导出包未加密，其中有个人信息，请妥善保管 U 盘；加密请用 --password-file 给出密码文件")
-    sealed = "已加密" if result.encrypted else "未加密"
-    print(f"已导出 {len(result.cases)} 件案件到：{result.path}（{_size(result.size)}，{result.files} 个文件，{sealed}，"
+    sealed = hint_written(result.warnings, result.encrypted, "导出包", " U 盘")
+    print(f"已导出 {len(result.cases)} 件案件到：{result.path}（{size_text(result.size)}，{result.files} 个文件，{sealed}，"
           f"已读回校验，用时 {result.seconds:.1f} 秒）")
 
 
 def cmd_verify(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services.exchange import verify_package
 
-    info = verify_package(args.package, _password(args))
+    info = verify_package(args.package, password_from(args))
     for name in info.cleaned:
-        _hint(f"已清理中断的导出留下的文件：{name}")
+        hint(f"已清理中断的导出留下的文件：{name}")
     when = f"{info.created_at:%Y-%m-%d %H:%M}" if info.created_at else "时间不详"
     if not info.contents_checked:
-        print(f"导出包外层完好：{info.path}（导出于 {when}，{info.files} 个加密文件，{_size(info.size)}）")
-        _hint("该导出包已加密，其中的内容须用 --password-file 给出密码才能校验")
+        print(f"导出包外层完好：{info.path}（导出于 {when}，{info.files} 个加密文件，{size_text(info.size)}）")
+        hint("该导出包已加密，其中的内容须用 --password-file 给出密码才能校验")
         return
     source = f"，来自 {info.organ}" if info.organ else ""
     sealed = "已加密" if info.encrypted else "未加密"
     print(f"导出包完好：{info.path}（导出于 {when}{source}，{len(info.cases)} 件案件，{info.files} 个文件，"
-          f"{_size(info.size)}，{sealed}；每个文件的 SHA-256 和 SM3 均与清单一致）")
+          f"{size_text(info.size)}，{sealed}；每个文件的 SHA-256 和 SM3 均与清单一致）")
     for case in info.cases:
         print(f"  {case.number}\t{case.status}")
 
@@ -116,7 +96,7 @@ def cmd_verify(ws: Workspace, args: argparse.Namespace) -> None:
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> None:
     from core.services.exchange import import_package
 
-    result = import_package(ws, args.package, _password(args), replace_conflicting=args.replace_conflicting)
+    result = import_package(ws, args.package, password_from(args), replace_conflicting=args.replace_conflicting)
     print(f"已导入 {args.package.name}：新增 {len(result.new)} 件，更新 {len(result.updated)} 件，"
           + (f"以导出包为准替换 {len(result.replaced)} 件，" if result.replaced else "")
           + f"跳过 {len(result.skipped)} 件，冲突 {len(result.conflicts)} 件")
@@ -130,6 +110,6 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> None:
         here = f"（本机编号 {conflict.local_number}）" if conflict.local_number else ""
         print(f"  冲突 {conflict.number}{here}：{'；'.join(conflict.reasons)}，未导入")
     for warning in result.warnings:
-        _hint(warning)
+        hint(warning)
     if result.conflicts:
-        _hint(f"{len(result.conflicts)} 件案件有冲突，未覆盖本机的内容；核对后如确认以导出包为准，可加 --replace-conflicting 重新导入")
+        hint(f"{len(result.conflicts)} 件案件有冲突，未覆盖本机的内容；核对后如确认以导出包为准，可加 --replace-conflicting 重新导入")

@@ -22,11 +22,7 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 import re
-import secrets
-import shutil
-import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -39,9 +35,7 @@ from cryptography.hazmat.primitives import hashes
 
 from core.errors import UserError
 from core.sealing import MAGIC, SealingKey, WrongPassword, key_for, open_stream, seal_stream
-
-if sys.platform != "win32":
-    import fcntl
+from core.stick_files import remove_abandoned
 
 FORMAT = "rongcuo-exchange"
 FORMAT_VERSION = 1
@@ -51,7 +45,6 @@ SEALED_DIR = "data"                  # encrypted packages: data/000001.bin …
 PREFIX = "容错免责案件-"
 SUFFIX = ".zip"
 PARTIAL = ".partial"                 # a package being written: 容错免责案件-….zip.partial
-LOCK_FILE = ".lock"
 BLOCK = 1 << 20
 
 MAX_PACKAGE = 2 ** 32 - 1            # FAT32 holds no file of 4 GiB or more
@@ -521,122 +514,8 @@ def _hash_sealed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: SealingKe
     return kept.getvalue() if keep else None
 
 
-# --- files held while a package is written --------------------------------------------------------
-
-def _lock(fd: int) -> None:
-    """Hold ``fd`` locked until it is closed or the process dies (Windows: an open file cannot be
-    deleted, which protects it the same way)."""
-    if sys.platform != "win32":
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def remove_if_abandoned(path: Path) -> bool:
-    """Remove a leftover partial file or locked folder whose writer has gone; False if in use."""
-    lock = path / LOCK_FILE if path.is_dir() else path
-    try:
-        fd = os.open(lock, os.O_RDONLY)
-    except FileNotFoundError:
-        fd = -1
-    except OSError:
-        return False
-    try:
-        if fd >= 0:
-            _lock(fd)
-    except OSError:
-        os.close(fd)
-        return False
-    try:
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    except OSError:
-        return False
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return True
-
+# --- leftovers -----------------------------------------------------------------------------------
 
 def clean_leftovers(folder: Path) -> list[str]:
     """Remove the partial packages an interrupted export left in ``folder``; their names."""
-    removed = []
-    with contextlib.suppress(OSError):
-        for path in sorted(folder.glob(f"{PREFIX}*{SUFFIX}{PARTIAL}")):
-            if path.is_file() and remove_if_abandoned(path):
-                removed.append(path.name)
-    return removed
-
-
-class LockedFile:
-    """A new file, locked while this process writes it, renamed into place when complete."""
-
-    def __init__(self, path: Path, handle: BinaryIO) -> None:
-        self.path, self.handle = path, handle
-
-    @classmethod
-    def create(cls, path: Path) -> LockedFile:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-        except OSError as exc:
-            raise UserError(f"无法在 {path.parent} 中写入导出包：{exc.strerror or exc}") from None
-        _lock(fd)
-        return cls(path, cast(BinaryIO, os.fdopen(fd, "w+b")))
-
-    def sync(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        if hasattr(os, "posix_fadvise"):     # read back from the disk, not from the page cache
-            with contextlib.suppress(OSError):
-                os.posix_fadvise(self.handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
-
-    def finish(self, final: Path) -> None:
-        if sys.platform == "win32":          # an open file cannot be renamed there
-            self.handle.close()
-        os.replace(self.path, final)
-        self.handle.close()
-        fsync_folder(final.parent)
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.handle.close()
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-
-
-class LockedFolder:
-    """A new private folder with a lock file, held while this process uses it."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self.fd = path, fd
-
-    @classmethod
-    def create(cls, parent: Path) -> LockedFolder:
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            for leftover in sorted(parent.iterdir()):
-                remove_if_abandoned(leftover)
-            path = parent / secrets.token_hex(6)
-            path.mkdir(mode=0o700)
-            fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise UserError(f"无法在 {parent} 中建立临时文件夹：{exc.strerror or exc}") from None
-        _lock(fd)
-        return cls(path, fd)
-
-    def discard(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-        shutil.rmtree(self.path, ignore_errors=True)
-
-
-def fsync_folder(folder: Path) -> None:
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return remove_abandoned(folder, f"{PREFIX}*{SUFFIX}{PARTIAL}")

@@ -44,10 +44,7 @@ import io
 import json
 import os
 import re
-import secrets
-import shutil
 import sqlite3
-import sys
 import tarfile
 import threading
 import time
@@ -64,13 +61,11 @@ from core.audit import HEAD_FILE, KEY_FILE
 from core.errors import UserError
 from core.sealing import MAGIC, SealingKey, check_password, derive_key, open_stream, seal_stream
 from core.services.workspace import FILES_DIR, Workspace, default_actor
+from core.stick_files import LockedFile, LockedFolder, fsync_folder, fsync_tree, remove_abandoned, target_folder
 from core.version import VERSION
 from models.database import DATABASE_FILE
 from models.migrations import LATEST_VERSION
 from models.office import Setting
-
-if sys.platform != "win32":
-    import fcntl
 
 Progress = Callable[[int, int], None]
 
@@ -85,7 +80,6 @@ DOCUMENTS_DIR = "documents"         # core.services.letters.DOCUMENTS_DIR
 TREES = (FILES_DIR, DOCUMENTS_DIR)  # whole folders; templates/ is only the files directly in it
 SCRATCH = Path("tmp") / "backup"    # under the data folder: the database copy while a backup runs
 RESTORING = ".正在恢复-"            # beside the target folder: .<folder name>.正在恢复-<random>
-LOCK_FILE = ".lock"
 STATUS_KEY = "backup.last"          # Setting row: the last backup made (or restored from)
 DUE_AFTER_DAYS = 7
 COMPRESS_LEVEL = 6
@@ -189,10 +183,11 @@ def make_backup(ws: Workspace, target_dir: Path, password: str | None = None,
     if password is not None:
         check_password(password)
     target_dir = _backup_folder(ws, Path(target_dir))
-    warnings = [f"已清理上次中断的备份留下的文件：{name}" for name in _clean_backup_leftovers(ws, target_dir)]
+    leftovers = remove_abandoned(target_dir, f"{PREFIX}*{SUFFIX}{PARTIAL}")
+    warnings = [f"已清理上次中断的备份留下的文件：{name}" for name in leftovers]
     created_at = datetime.combine(ws.today(), datetime.now().time().replace(microsecond=0))
-    scratch = _LockedFolder.create(ws.data_dir / SCRATCH)
-    partial: _LockedFile | None = None
+    scratch = LockedFolder.create(ws.data_dir / SCRATCH)     # (removes abandoned ones: never worth reporting)
+    partial: LockedFile | None = None
     try:
         # The head first: it names records committed before it was written, so the copy made after
         # it holds them (and perhaps more, which ``audit verify`` accepts).
@@ -228,16 +223,14 @@ def make_backup(ws: Workspace, target_dir: Path, password: str | None = None,
             "encrypted": password is not None, "problems": problems,
         }
         name = _free_name(target_dir, profile.code_prefix or profile.organ_name, created_at)
-        partial = _LockedFile.create(target_dir / (name + PARTIAL))
+        partial = LockedFile.create(target_dir / (name + PARTIAL), "备份", mode=0o600)
         sealing = derive_key(password) if password is not None else None
         try:
             written = _write_backup(partial.handle, members, manifest, sealing, meter)
-            partial.handle.flush()
-            os.fsync(partial.handle.fileno())
+            partial.sync()      # and forgotten by the page cache: reading back reads the disk
         except OSError as exc:      # a full or removed disk
             raise UserError(f"写入备份时出错，备份未完成：{exc.strerror or exc}。请检查 {target_dir} 所在磁盘的"
                             "剩余空间，或换一个位置") from None
-        _drop_cache(partial.handle.fileno())
         # Read back what is on the disk: decrypt, hash every member, compare with what was written.
         info = _read_backup(partial.path, sealing, None, content_meter=meter)
         if info.manifest["members"] != written["members"]:
@@ -245,7 +238,6 @@ def make_backup(ws: Workspace, target_dir: Path, password: str | None = None,
         final = target_dir / name
         partial.finish(final)
         partial = None
-        _fsync_folder(target_dir)
         meter.finish()
         result = BackupResult(final, info.size, info.sha256, sealing is not None, created_at,
                               info.members, info.content_bytes, round(time.monotonic() - started, 3),
@@ -266,29 +258,7 @@ def make_backup(ws: Workspace, target_dir: Path, password: str | None = None,
 
 
 def _backup_folder(ws: Workspace, target: Path) -> Path:
-    target = target.expanduser().resolve()
-    data = ws.data_dir.resolve()
-    if target == data or data in target.parents:
-        raise UserError("备份不能保存在数据文件夹之内，请选择 U 盘或其他文件夹")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"无法使用备份文件夹 {target}：{exc.strerror or exc}") from None
-    if not target.is_dir():
-        raise UserError(f"{target} 不是文件夹，请选择保存备份的文件夹")
-    return target
-
-
-def _clean_backup_leftovers(ws: Workspace, target_dir: Path) -> list[str]:
-    removed = []
-    for path in sorted(target_dir.glob(f"{PREFIX}*{SUFFIX}{PARTIAL}")):
-        if _remove_if_abandoned(path):
-            removed.append(path.name)
-    scratch = ws.data_dir / SCRATCH
-    if scratch.is_dir():
-        for folder in sorted(scratch.iterdir()):
-            _remove_if_abandoned(folder)   # the plaintext copy of a database: never worth reporting
-    return removed
+    return target_folder(target.expanduser().resolve(), ws.data_dir.resolve(), "备份")
 
 
 def _free_name(target_dir: Path, label: str, created_at: datetime) -> str:
@@ -593,22 +563,20 @@ def restore_backup(path: Path, data_dir: Path, password: str | None = None, prog
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"无法创建数据文件夹 {target}：{exc.strerror or exc}") from None
-    for leftover in sorted(target.parent.glob(f".{target.name}{RESTORING}*")):
-        _remove_if_abandoned(leftover)
     existed = target.is_dir()
-    staging = _LockedFolder.create(target.parent, prefix=f".{target.name}{RESTORING}")
+    staging = LockedFolder.create(target.parent, prefix=f".{target.name}{RESTORING}")   # (removes abandoned ones)
     try:
         read = _read_backup(path, password, staging.path, file_meter=_Meter(progress, path.stat().st_size))
         if int(read.manifest.get("schema_version") or 0) > LATEST_VERSION:
             raise UserError("该备份来自更新版本的程序（数据库结构更新），请使用新版本程序恢复")
         if (staging.path / KEY_FILE).exists():
             os.chmod(staging.path / KEY_FILE, 0o600)
-        _fsync_tree(staging.path)
+        fsync_tree(staging.path)
         _check_empty(target)      # still empty: nothing else wrote there meanwhile
         if target.exists():
             target.rmdir()
         staging.finish(target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
         staging.discard()
         if existed and not target.exists():
@@ -652,131 +620,6 @@ def _after_restore(target: Path, info: BackupInfo, actor: str | None, today: Cal
     finally:
         ws.close()
     return RestoreResult(target, info, problems, summary, rebuilt, round(time.monotonic() - started, 3))
-
-
-# --- files held while a backup or restore runs ----------------------------------------------------
-
-def _lock(fd: int) -> None:
-    """Hold ``fd`` locked until it is closed or the process dies. (Windows: an open file cannot be
-    deleted, which protects it the same way.)"""
-    if sys.platform != "win32":
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise
-        except OSError:         # a file system without locks (some network shares): go on unlocked
-            pass
-
-
-def _remove_if_abandoned(path: Path) -> bool:
-    """Remove a leftover ``.part`` file or locked folder whose process has gone; False if in use."""
-    lock = path / LOCK_FILE if path.is_dir() else path
-    try:
-        fd = os.open(lock, os.O_RDONLY)
-    except FileNotFoundError:
-        fd = -1              # a folder whose lock was never created: its process died at once
-    except OSError:
-        return False
-    try:
-        if fd >= 0:
-            _lock(fd)
-    except OSError:
-        os.close(fd)
-        return False
-    try:
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    except OSError:          # Windows: still open in a running process
-        return False
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return True
-
-
-class _LockedFile:
-    """A new file, locked while this process writes it, renamed into place when complete."""
-
-    def __init__(self, path: Path, handle: BinaryIO) -> None:
-        self.path, self.handle = path, handle
-
-    @classmethod
-    def create(cls, path: Path) -> _LockedFile:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        except OSError as exc:
-            raise UserError(f"无法在 {path.parent} 中写入备份：{exc.strerror or exc}") from None
-        _lock(fd)
-        return cls(path, cast(BinaryIO, os.fdopen(fd, "w+b")))
-
-    def finish(self, final: Path) -> None:
-        if sys.platform == "win32":       # an open file cannot be renamed there
-            self.handle.close()
-        os.replace(self.path, final)
-        self.handle.close()
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.handle.close()
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-
-
-class _LockedFolder:
-    """A new folder with a lock file, held while this process fills it."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self.fd = path, fd
-
-    @classmethod
-    def create(cls, parent: Path, prefix: str = "") -> _LockedFolder:
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            path = parent / f"{prefix}{secrets.token_hex(6)}"
-            path.mkdir()
-            fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise UserError(f"无法在 {parent} 中建立临时文件夹：{exc.strerror or exc}") from None
-        _lock(fd)
-        return cls(path, fd)
-
-    def finish(self, final: Path) -> None:
-        """Rename into place as ``final``, without the lock file."""
-        os.close(self.fd)
-        self.fd = -1
-        (self.path / LOCK_FILE).unlink()
-        os.rename(self.path, final)
-
-    def discard(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-        shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    for folder, _dirs, _files in os.walk(root):
-        _fsync_folder(Path(folder))
-
-
-def _drop_cache(fd: int) -> None:
-    """Ask the system to forget the written pages, so reading back reads the disk (Linux)."""
-    if hasattr(os, "posix_fadvise"):
-        with contextlib.suppress(OSError):
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 # --- streams --------------------------------------------------------------------------------------

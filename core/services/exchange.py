@@ -60,15 +60,12 @@ from core.exchange_package import (
     PREFIX,
     SUFFIX,
     Digests,
-    LockedFile,
-    LockedFolder,
     Member,
     OpenedPackage,
     PackageRefused,
     PackageWriter,
     clean_leftovers,
     estimated_size,
-    fsync_folder,
     read_package,
 )
 from core.file_names import safe_file_name, unique_name
@@ -90,6 +87,7 @@ from core.services.exchange_case import (
     write_rows,
 )
 from core.services.workspace import Workspace
+from core.stick_files import LockedFile, LockedFolder, fsync_folder, target_folder
 from core.version import VERSION
 from models.audit import AuditRecord
 from models.case import Case
@@ -257,7 +255,7 @@ def export_cases(ws: Workspace, numbers: list[str] | None, since: date | None, t
     warnings = [f"已清理上次中断的导出留下的文件：{name}" for name in clean_leftovers(target)]
     created_at = datetime.combine(ws.today(), datetime.now().time().replace(microsecond=0))
     meter = _Meter(progress)
-    scratch = LockedFolder.create(ws.data_dir / SCRATCH)
+    scratch = LockedFolder.create(ws.data_dir / SCRATCH, mode=0o700)
     partial: LockedFile | None = None
     writer: PackageWriter | None = None
     try:
@@ -273,7 +271,7 @@ def export_cases(ws: Workspace, numbers: list[str] | None, since: date | None, t
         sealing = derive_key(password) if password is not None else None
         _check_room(target, members, sealing is not None)
         name = _free_name(target, ws.office().code_prefix or ws.office().organ_name, created_at)
-        partial = LockedFile.create(target / (name + PARTIAL))
+        partial = LockedFile.create(target / (name + PARTIAL), "导出包")
         writer = PackageWriter(partial.handle, sealing, created_at)
         total = sum(m.size() for m in members) or 1
         written = [0]
@@ -318,17 +316,7 @@ def export_cases(ws: Workspace, numbers: list[str] | None, since: date | None, t
 
 
 def _target_folder(ws: Workspace, target: Path) -> Path:
-    target = target.expanduser().absolute()
-    data = ws.data_dir.expanduser().absolute()
-    if target == data or data in target.parents:
-        raise UserError("导出包不能保存在数据文件夹之内，请选择 U 盘或其他文件夹")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"无法使用文件夹 {target}：{exc.strerror or exc}") from None
-    if not target.is_dir():
-        raise UserError(f"{target} 不是文件夹，请选择保存导出包的文件夹")
-    return target
+    return target_folder(target.expanduser().absolute(), ws.data_dir.expanduser().absolute(), "导出包")
 
 
 def changed_since(since: date) -> list[Case]:

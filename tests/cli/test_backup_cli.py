@@ -4,24 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from .conftest import password_file
 from .test_cli import CHINESE, ok, one_chinese_error, run
 
 PASSWORD = "U盘备份密码2026"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("cli-backup") / "data"
-    ok(run(data, "demo"))
-    return data
-
-
-def _password_file(tmp_path: Path, text: str = PASSWORD) -> Path:
-    path = tmp_path / "密码.txt"
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
 
 
 def test_help_is_chinese() -> None:
@@ -33,14 +19,14 @@ def test_help_is_chinese() -> None:
 
 def test_backup_and_restore_give_back_the_same_cases(demo: Path, tmp_path: Path) -> None:
     usb = tmp_path / "usb"
-    result = run(demo, "backup", "--to", str(usb), "--password-file", str(_password_file(tmp_path)))
+    result = run(demo, "backup", "--to", str(usb), "--password-file", str(password_file(tmp_path, PASSWORD)))
     out = ok(result)
     (backup,) = list(usb.iterdir())
     assert out.startswith(f"已备份到：{backup}") and "已加密" in out
     assert "尚未备份" not in run(demo, "check").stderr
 
     restored = tmp_path / "恢复" / "data"
-    out = ok(run(restored, "restore", str(backup), "--password-file", str(_password_file(tmp_path)),
+    out = ok(run(restored, "restore", str(backup), "--password-file", str(password_file(tmp_path, PASSWORD)),
                  user="王管理员"))
     assert out.startswith(f"已从备份恢复到：{restored}") and "检查通过" in out
     assert "检查通过" in ok(run(restored, "check"))
@@ -72,11 +58,11 @@ def test_restore_refuses_a_folder_that_is_not_empty(demo: Path, tmp_path: Path) 
 
 
 def test_restore_refuses_a_wrong_password_and_writes_nothing(demo: Path, tmp_path: Path) -> None:
-    ok(run(demo, "backup", "--to", str(tmp_path / "usb"), "--password-file", str(_password_file(tmp_path))))
+    ok(run(demo, "backup", "--to", str(tmp_path / "usb"), "--password-file", str(password_file(tmp_path, PASSWORD))))
     (backup,) = list((tmp_path / "usb").iterdir())
     target = tmp_path / "new"
     line = one_chinese_error(run(target, "restore", str(backup), "--password-file",
-                                 str(_password_file(tmp_path, "错误的密码12345"))))
+                                 str(password_file(tmp_path, "错误的密码12345"))))
     assert "密码不正确" in line
     assert "已加密" in one_chinese_error(run(target, "restore", str(backup)))
     assert not target.exists()
@@ -86,5 +72,5 @@ def test_restore_refuses_a_wrong_password_and_writes_nothing(demo: Path, tmp_pat
 
 def test_backup_refuses_a_short_password(demo: Path, tmp_path: Path) -> None:
     line = one_chinese_error(run(demo, "backup", "--to", str(tmp_path / "usb"), "--password-file",
-                                 str(_password_file(tmp_path, "short"))))
+                                 str(password_file(tmp_path, "short"))))
     assert "至少" in line

@@ -7,24 +7,10 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import pytest
-
+from .conftest import password_file
 from .test_cli import CHINESE, ok, one_chinese_error, run
 
 PASSWORD = "U盘导出密码2026"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("cli-exchange") / "data"
-    ok(run(data, "demo"))
-    return data
-
-
-def _password_file(tmp_path: Path, text: str = PASSWORD) -> Path:
-    path = tmp_path / "密码.txt"
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
 
 
 def _numbers(data: Path, status: str | None = None) -> list[str]:
@@ -71,7 +57,7 @@ def test_export_verify_import(demo: Path, tmp_path: Path) -> None:
 def test_an_encrypted_export(demo: Path, tmp_path: Path) -> None:
     number = _numbers(demo, "investigating")[0]
     usb = tmp_path / "usb"
-    password = _password_file(tmp_path)
+    password = password_file(tmp_path, PASSWORD)
     out = ok(run(demo, "export", number, "--to", str(usb), "--password-file", str(password)))
     (package,) = list(usb.iterdir())
     assert "已加密" in out
@@ -81,7 +67,7 @@ def test_an_encrypted_export(demo: Path, tmp_path: Path) -> None:
     assert ok(result).startswith("导出包外层完好") and "--password-file" in result.stderr
     assert "1 件案件" in ok(run(demo, "verify", str(package), "--password-file", str(password)))
     other = tmp_path / "other"
-    wrong = _password_file(tmp_path / "..", "别的密码12345678")
+    wrong = password_file(tmp_path / "..", "别的密码12345678")
     assert "密码不正确" in one_chinese_error(run(other, "import", str(package), "--password-file", str(wrong)))
     assert "已加密" in one_chinese_error(run(other, "import", str(package)))
     assert _numbers(other) == []
@@ -95,7 +81,7 @@ def test_choosing_the_cases(demo: Path, tmp_path: Path) -> None:
     assert "导出范围" in one_chinese_error(run(demo, "export", "--all", "--since", "2026-01-01", "--to", str(usb)))
     assert "没有找到" in one_chinese_error(run(demo, "export", "2026-9999", "--to", str(usb)))
     assert "至少" in one_chinese_error(run(demo, "export", "--all", "--to", str(usb), "--password-file",
-                                           str(_password_file(tmp_path, "short"))))
+                                           str(password_file(tmp_path, "short"))))
     assert not usb.exists() or list(usb.iterdir()) == []
     fresh = tmp_path / "fresh"
     assert "还没有导出过" in one_chinese_error(run(fresh, "export", "--since", "last", "--to", str(usb)))

@@ -7,15 +7,11 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import tarfile
-import threading
 import time
 import tomllib
 from datetime import date, timedelta
@@ -30,8 +26,7 @@ from core.services import backup as bk
 from core.services.actions import perform_action
 from core.services.backup import backup_status, make_backup, restore_backup, verify_backup
 from core.services.case_view import case_details
-from core.services.demo import CADRES, id_number, load_demo
-from core.services.health import check_installation
+from core.services.demo import load_demo
 from core.services.letters import issue_to_folder
 from core.services.office import office_profile, update_office
 from core.services.search import search_cases
@@ -45,14 +40,20 @@ from models.office import Setting
 from models.users import User
 
 from ..conftest import TODAY
+from ..helpers import (
+    ATTACHMENT,
+    ID_NUMBERS,
+    NAMES,
+    ROOT,
+    assert_no_personal_data,
+    assert_sound,
+    crash_rng,
+    kill_while_running,
+    leftovers,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "备份密码-2026-安全"
 TREES = ("files", "templates", "documents")
-# Personal data in the installation below: every demo cadre's name and ID number, and an attachment.
-NAMES = [c[0] for c in CADRES]
-ID_NUMBERS = [id_number(c[2], i, c[1]) for i, c in enumerate(CADRES)]
-ATTACHMENT = f"谈话对象：{NAMES[0]}，身份证号码 {ID_NUMBERS[0]}\n".encode() * 40
 
 
 def _open(data_dir: Path, today: date = TODAY) -> Workspace:
@@ -116,16 +117,6 @@ def describe(data_dir: Path) -> dict[str, Any]:
             "audit_key": (data_dir / "audit.key").read_text(),
             "search": [r["number"] for r in search_cases(ws, NAMES[0]).rows],
         }
-    finally:
-        ws.close()
-
-
-def assert_sound(data_dir: Path) -> None:
-    ws = _open(data_dir)
-    try:
-        problems, _ = check_installation(ws)
-        assert problems == []
-        assert ws.audit.verify().ok
     finally:
         ws.close()
 
@@ -352,17 +343,7 @@ def test_a_short_password_is_refused(source: Path, tmp_path: Path) -> None:
 def test_an_encrypted_backup_holds_no_personal_data_in_plaintext(source: Path, tmp_path: Path) -> None:
     target = tmp_path / "usb"
     result = _backup(source, target, PASSWORD)
-    written = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
-    assert list(written) == [result.path]
-    needles = [s.encode("utf-8") for s in NAMES + ID_NUMBERS] + [s.encode("gbk") for s in ID_NUMBERS]
-    # Two-character names are four bytes in GBK, which random bytes hold now and then; the longer ones
-    # are checked in GBK too.
-    needles += [s.encode("gbk") for s in NAMES if len(s) >= 3]
-    for path, data in written.items():
-        for needle in needles:
-            assert needle not in data, (path.name, needle)
-        for text in NAMES + ID_NUMBERS:
-            assert text not in path.name
+    assert assert_no_personal_data(target) == [result.path]
     # the plain backup does hold them: the scan would have seen them
     plain = _backup(source, tmp_path / "plain")
     with tarfile.open(plain.path) as tar:
@@ -440,22 +421,8 @@ def test_a_backup_taken_during_another_write_transaction_holds_the_committed_dat
 def test_leftovers_of_an_interrupted_backup_are_removed_but_a_running_one_is_left_alone(source: Path,
                                                                                         tmp_path: Path) -> None:
     usb = tmp_path / "usb"
-    usb.mkdir()
-    abandoned = usb / "容错免责备份-贺纪-20261120-100000.rcbak.part"
-    abandoned.write_bytes(b"half")
-    running = bk._LockedFile.create(usb / "容错免责备份-贺纪-20261120-110000.rcbak.part")
-    stale_copy = source / "tmp" / "backup" / "0123456789ab"
-    stale_copy.mkdir(parents=True)
-    (stale_copy / "rongcuo.sqlite3").write_bytes(b"plaintext copy")
-    unrelated = usb / "别的文件.part"
-    unrelated.write_bytes(b"keep")
-    try:
-        result = _backup(source, usb)
-        assert any(abandoned.name in w for w in result.warnings)
-        assert not abandoned.exists() and not stale_copy.exists()
-        assert running.path.exists() and unrelated.exists()
-    finally:
-        running.discard()
+    with leftovers(usb, "容错免责备份-贺纪", ".rcbak.part", source / "tmp" / "backup", "备份") as left:
+        left.assert_cleaned(_backup(source, usb).warnings)
 
 
 WRITER = r"""
@@ -476,9 +443,7 @@ while True:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_a_killed_backup_leaves_nothing_that_looks_complete(source: Path, tmp_path: Path) -> None:
-    seed = int(os.environ.get("RONGCUO_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
-    print(f"backup kill seed={seed}")
-    rng = random.Random(seed)
+    seed, rng = crash_rng("backup kill")
     usb = tmp_path / "usb"
     started = time.monotonic()
     first = _backup(source, usb, PASSWORD)          # how long one takes here, to spread the kills over it
@@ -487,26 +452,8 @@ def test_a_killed_backup_leaves_nothing_that_looks_complete(source: Path, tmp_pa
     for round_no in range(1, 7):
         where = f"seed={seed} round={round_no}"
         password = PASSWORD if round_no % 2 else ""
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(source), str(usb), password], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                                env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"})
-        watchdog = threading.Timer(30, proc.kill)
-        watchdog.start()
-        try:
-            assert proc.stdout is not None and proc.stderr is not None
-            assert proc.stdout.readline().strip() == "READY", f"{where}: {proc.stderr.read()}"
-            time.sleep(rng.random() * duration * 1.5)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            for stream in (proc.stdout, proc.stderr):
-                if stream:
-                    stream.close()
-        assert proc.returncode == -signal.SIGKILL, f"{where}: the backup loop ended on its own"
+        kill_while_running(WRITER, [str(source), str(usb), password], where, delay=rng.random() * duration * 1.5,
+                           timeout=30)
         for path in usb.glob("*.rcbak"):           # whatever carries the final name is whole
             info = verify_backup(path, PASSWORD if is_sealed(path) else None)
             assert info.cases > 0, where

@@ -2,13 +2,9 @@
 reported as committed. Replay a failure with RONGCUO_CRASH_SEED=<seed printed in the failure>."""
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
-import sys
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -20,8 +16,8 @@ from models.case import Applicant, Case
 from models.procedure import InvestigationNote
 
 from ..conftest import TODAY
+from ..helpers import crash_rng, kill_while_running
 
-ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 6
 
 WRITER = r"""
@@ -51,37 +47,23 @@ CHECK_AGAINST = {"register", "accept", "note"}
 def kill_after(rng: random.Random, data_dir: Path, seed: int, round_no: int) -> list[tuple[str, str]]:
     """Start the writer, read until a random number of commits, then SIGKILL it mid-work."""
     wanted = rng.randint(3, 25)
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"})
-    watchdog = threading.Timer(20, proc.kill)
-    watchdog.start()
     committed: list[tuple[str, str]] = []
-    try:
-        assert proc.stdout is not None and proc.stderr is not None
-        assert proc.stdout.readline().strip() == "READY", f"seed={seed} round={round_no}: {proc.stderr.read()}"
+
+    def read_commits(proc: subprocess.Popen[str], where: str) -> None:
+        assert proc.stdout is not None
         while len(committed) < wanted:
             line = proc.stdout.readline()
             if not line:
                 proc.wait()
-                pytest.fail(f"seed={seed} round={round_no}: writer stopped after {len(committed)} commits:\n"
+                pytest.fail(f"{where}: writer stopped after {len(committed)} commits:\n"
                             f"{proc.stderr.read() if proc.stderr else ''}")
             tag, number, action = line.split()
             assert tag == "COMMITTED" and action in CHECK_AGAINST, line
             committed.append((number, action))
-        # vary where in the next action the kill lands: a few hundred microseconds to a few ms
-        time.sleep(rng.random() * 0.004)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        watchdog.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
-    assert proc.returncode == -signal.SIGKILL, f"seed={seed} round={round_no}: writer ended on its own"
+
+    # vary where in the next action the kill lands: a few hundred microseconds to a few ms
+    kill_while_running(WRITER, [str(data_dir)], f"seed={seed} round={round_no}", delay=rng.random() * 0.004,
+                       timeout=20, then=read_commits)
     return committed
 
 
@@ -114,9 +96,7 @@ def assert_intact(data_dir: Path, committed: list[tuple[str, str]], seed: int, r
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_killed_writer_leaves_every_committed_action(tmp_path: Path) -> None:
-    seed = int(os.environ.get("RONGCUO_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
-    print(f"crash-safety seed={seed}")
-    rng = random.Random(seed)
+    seed, rng = crash_rng("crash-safety")
     data_dir = tmp_path / "data"
     everything: list[tuple[str, str]] = []
     for round_no in range(1, ROUNDS + 1):

@@ -6,13 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import random
 import shutil
 import signal
 import subprocess
-import sys
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -31,9 +28,8 @@ from core.numbering import list_numbers, void_number
 from core.services.actions import perform_action
 from core.services.cadres import add_follow_up, cadre_record
 from core.services.case_view import case_details
-from core.services.demo import CADRES, id_number, load_demo
+from core.services.demo import load_demo
 from core.services.exchange import export_cases, export_history, import_package, last_export, verify_package
-from core.services.health import check_installation
 from core.services.letters import issue_to_folder
 from core.services.registration import register_case
 from core.services.workspace import Workspace
@@ -43,12 +39,19 @@ from models.documents import IssuedNumber
 from models.office import Setting
 
 from ..conftest import APPLICATION, TODAY
+from ..helpers import (
+    ATTACHMENT,
+    ID_NUMBERS,
+    NAMES,
+    assert_no_personal_data,
+    assert_sound,
+    crash_rng,
+    expect_line,
+    kill_while_running,
+    leftovers,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "导出密码-2026-安全"
-NAMES = [c[0] for c in CADRES]
-ID_NUMBERS = [id_number(c[2], i, c[1]) for i, c in enumerate(CADRES)]
-ATTACHMENT = f"谈话对象：{NAMES[0]}，身份证号码 {ID_NUMBERS[0]}\n".encode() * 40
 # Attachment names Windows would refuse, and one that names a person.
 ODD_NAMES = ["CON.txt", "报告:第1版?.txt", f"谈话记录-{NAMES[0]}.txt", "结尾有点. "]
 
@@ -148,14 +151,6 @@ def describe(data_dir: Path) -> dict[str, Any]:
                   if Cadre.get_or_none(Cadre.id_number == cid)}
         return {"cases": cases, "numbers": numbers, "files": files, "cadres": cadres}
     return dict(_with(data_dir, read))
-
-
-def assert_sound(data_dir: Path) -> None:
-    def check(ws: Workspace) -> None:
-        problems, _ = check_installation(ws)
-        assert problems == []
-        assert ws.audit.verify().ok
-    _with(data_dir, check)
 
 
 def _export(data_dir: Path, target: Path, numbers: list[str] | None = None, password: str | None = None,
@@ -313,17 +308,7 @@ def test_letters_carry_the_numbers_issued_and_unissued_letters_none(packages: di
 def test_an_encrypted_package_holds_no_personal_data_in_plaintext(packages: dict[str, Any]) -> None:
     result: exchange.ExportResult = packages["encrypted"]
     usb = result.path.parent
-    written = {p: p.read_bytes() for p in usb.rglob("*")}
-    assert list(written) == [result.path]
-    needles = [s.encode("utf-8") for s in NAMES + ID_NUMBERS] + [s.encode("gbk") for s in ID_NUMBERS]
-    # Two-character names are four bytes in GBK, which random bytes hold now and then; the longer
-    # ones are checked in GBK too.
-    needles += [s.encode("gbk") for s in NAMES if len(s) >= 3]
-    for path, data in written.items():
-        for needle in needles:
-            assert needle not in data, (path.name, needle)
-        for text in NAMES + ID_NUMBERS:
-            assert text not in str(path)
+    assert assert_no_personal_data(usb) == [result.path]
     with zipfile.ZipFile(result.path) as archive:
         names = archive.namelist()
     assert set(names) == {"manifest.json", "index.bin", *(f"data/{i:06d}.bin" for i in range(1, len(names) - 1))}
@@ -597,25 +582,12 @@ def test_since_chooses_the_cases_changed_and_the_last_export_is_recorded(source:
 def test_leftovers_of_an_interrupted_export_are_removed_but_a_running_one_is_left_alone(source: Path,
                                                                                         tmp_path: Path) -> None:
     usb = tmp_path / "usb"
-    usb.mkdir()
-    abandoned = usb / "容错免责案件-贺纪-20261120-100000.zip.partial"
-    abandoned.write_bytes(b"half")
-    running = pkg.LockedFile.create(usb / "容错免责案件-贺纪-20261120-110000.zip.partial")
-    stale = source / "tmp" / "exchange" / "0123456789ab"
-    stale.mkdir(parents=True)
-    (stale / "00000.pdf").write_bytes(b"plaintext volume")
-    unrelated = usb / "别的文件.partial"
-    unrelated.write_bytes(b"keep")
-    try:
+    with leftovers(usb, "容错免责案件-贺纪", ".zip.partial", source / "tmp" / "exchange", "导出包") as left:
         result = _export(source, usb, [_first("archived", source)])
-        assert any(abandoned.name in w for w in result.warnings)
-        assert not abandoned.exists() and not stale.exists()
-        assert running.path.exists() and unrelated.exists()
-        abandoned.write_bytes(b"half again")
+        left.assert_cleaned(result.warnings)
+        left.abandoned.write_bytes(b"half again")
         info = verify_package(result.path)
-        assert info.cleaned == [abandoned.name] and not abandoned.exists() and running.path.exists()
-    finally:
-        running.discard()
+        assert info.cleaned == [left.abandoned.name] and not left.abandoned.exists() and left.running.path.exists()
 
 
 WRITER = r"""
@@ -644,11 +616,13 @@ while True:
 """
 
 
+def _writing(proc: subprocess.Popen[str], where: str) -> None:
+    expect_line(proc, "WRITING", where)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_a_killed_export_leaves_nothing_that_looks_complete(source: Path, tmp_path: Path) -> None:
-    seed = int(os.environ.get("RONGCUO_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
-    print(f"export kill seed={seed}")
-    rng = random.Random(seed)
+    seed, rng = crash_rng("export kill")
     usb = tmp_path / "usb"
     numbers = [_first(s, source) for s in ("investigating", "archived", "determined")]
     big = tmp_path / "录像.bin"        # so that writing the package takes a good part of the time
@@ -667,31 +641,10 @@ def test_a_killed_export_leaves_nothing_that_looks_complete(source: Path, tmp_pa
     for round_no in range(1, 9):
         where = f"seed={seed} round={round_no}"
         password = PASSWORD if round_no % 2 else ""
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(source), str(usb), password, ",".join(numbers)],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                                env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"})
-        watchdog = threading.Timer(60, proc.kill)
-        watchdog.start()
-        try:
-            assert proc.stdout is not None and proc.stderr is not None
-            assert proc.stdout.readline().strip() == "READY", f"{where}: {proc.stderr.read()}"
-            if round_no % 4 in (1, 2):    # anywhere in an export; else while the package is on its way to the stick
-                delay = rng.random() * duration * 1.5
-            else:
-                assert proc.stdout.readline().strip() == "WRITING", f"{where}: {proc.stderr.read()}"
-                delay = rng.random() * writing * 1.2
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            for stream in (proc.stdout, proc.stderr):
-                if stream:
-                    stream.close()
-        assert proc.returncode == -signal.SIGKILL, f"{where}: the export loop ended on its own"
+        anywhere = round_no % 4 in (1, 2)    # anywhere in an export; else while the package is on its way to the stick
+        kill_while_running(WRITER, [str(source), str(usb), password, ",".join(numbers)], where, timeout=60,
+                           delay=rng.random() * (duration * 1.5 if anywhere else writing * 1.2),
+                           then=None if anywhere else _writing)
         partials = list(usb.glob("*.partial"))
         assert len(partials) <= 1, where            # the round's own export cleaned the one before
         left_partial += len(partials)

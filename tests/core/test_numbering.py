@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import itertools
-import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -35,8 +33,8 @@ from models.documents import IssuedNumber
 from models.office import OfficeProfile
 
 from ..conftest import APPLICATION, TODAY
+from ..helpers import python_child, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LETTER = "determination-letter"
 
@@ -376,12 +374,7 @@ def issuers(data_dir: Path) -> Iterator[list[subprocess.Popen[str]]]:
     procs: list[subprocess.Popen[str]] = []
     yield procs
     for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+        stop(proc)
 
 
 def test_processes_issuing_at_once_never_duplicate_or_skip(data_dir: Path,
@@ -390,11 +383,8 @@ def test_processes_issuing_at_once_never_duplicate_or_skip(data_dir: Path,
     set_prefix("贺纪")
     ws.close()
     go = data_dir.parent / "go"
-    env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1"}
     for index in range(PROCESSES):
-        issuers.append(subprocess.Popen(
-            [sys.executable, "-c", ISSUER, str(data_dir), str(go), str(PER_PROCESS), str(index)], cwd=ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env))
+        issuers.append(python_child("-c", ISSUER, str(data_dir), str(go), str(PER_PROCESS), str(index)))
     for proc in issuers:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "READY", proc.stderr.read() if proc.stderr else ""
