@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="数据文件夹（数据库、附件、审计密钥）")
     parser.add_argument("--user", help="经办人姓名，记入审计记录（默认：操作系统登录名）")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时文件夹中登记并办理一件案件、出具全部文书、导出并核对数据包、打开主窗口（离屏），"
+                             "然后退出；不涉及本机数据（core/self_test.py）")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
 
     commands.add_parser("demo", help="写入演示数据（20 余件各状态案件；重复运行不会重复写入）")
@@ -631,6 +634,10 @@ COMMANDS["stats"] = cmd_stats
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from gui.self_test import run_program_self_test
+
+        return run_program_self_test()
     data_dir = resolve_data_dir(args.data_dir)
     if args.command is None:
         from gui.app import run_gui

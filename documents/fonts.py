@@ -250,9 +250,9 @@ def _writable_dir(folder: Path) -> bool:
 
 
 def _cache_root() -> Path:
-    from platformdirs import user_cache_dir
+    from core.data_dir import cache_dir
 
-    return Path(user_cache_dir("rongcuo", appauthor=False))
+    return cache_dir()      # beside the program in portable mode
 
 
 def _instances_present(folder: Path) -> bool:

@@ -50,6 +50,11 @@ def run_gui(data_dir: Path) -> int:
     app = make_application()
     crash.install(data_dir)
     runner = open_runner(data_dir)
+    timing = os.environ.get("RONGCUO_BENCH_START")      # measuring the start: gui/start_timing.py
+    if timing:
+        from gui.start_timing import attach
+
+        attach(app, runner, timing)
     try:
         started = _who_is_working(runner, data_dir)
     except UserError as exc:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from core.resource_paths import resource_path
 from gui.main_thread_gc import MainThreadCollector
-from gui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QLocale, QTranslator
+from gui.qt import QApplication, QFont, QFontDatabase, QIcon, QLibraryInfo, QLocale, QTranslator
 
 APP_NAME = "容错免责案件办理系统"
 # Families that render Chinese well in a user interface; the first installed one is used.
@@ -22,6 +23,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("rongcuo")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "rongcuo.png"))))   # drawn by scripts/make_icon.py
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     install_translations(app)
     app.setFont(ui_font())

@@ -1,0 +1,1 @@
+"""PyInstaller hooks used by build.spec (hookspath)."""
