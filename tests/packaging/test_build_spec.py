@@ -215,10 +215,9 @@ def test_build_requirements_are_pinned_and_only_for_the_build() -> None:
     assert "pyinstaller" not in runtime
 
 
-def test_run_sh_builds_and_ci_runs_the_built_self_test() -> None:
+def test_run_sh_builds_the_program() -> None:
+    # CI's build and self-test of the built program (.ci/run) is the next step of issue 6.
     run = (ROOT / "run.sh").read_text()
     assert "ensure_venv requirements-build.txt" in run and "build.spec" in run
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert "./run.sh build" in ci and "dist/rongcuo/rongcuo --self-test" in ci
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "build/" in ignored and "dist/" in ignored
