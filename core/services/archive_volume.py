@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from core.errors import UserError
 from core.services.actions import stored_file_path
 from core.services.case_view import case_details
-from core.services.letters import decision_date, letter_model, with_form_data, write_atomically
+from core.services.letters import LetterBuilds, decision_date, letter_model, with_form_data, write_atomically
 from core.services.office import determination_letters, office_profile
 from core.services.workspace import Workspace
 from core.workflow import status_label
@@ -57,17 +57,19 @@ class VolumeInfo:
     volume_number: str          # 案卷号 (档号)
 
 
-def build_volume(ws: Workspace, case_number: str, out: Path) -> VolumeInfo:
+def build_volume(ws: Workspace, case_number: str, out: Path, *, details: dict[str, Any] | None = None,
+                 builds: LetterBuilds | None = None) -> VolumeInfo:
     """Write the archive volume of a case to ``out`` (atomically: a temporary file, then renamed).
 
     Any case may be bound; one not yet archived says so in the 备考表. Reads only (see the module
-    docstring). Refusals (no such case, a character no font has, ``out`` unwritable) are ``UserError``."""
+    docstring). Refusals (no such case, a character no font has, ``out`` unwritable) are ``UserError``.
+    An export passes the case's ``details`` (``case_details``) and ``builds``, which it also uses
+    for the letters' DOCX files, so that nothing is read or built twice."""
     from documents.fonts import load_fonts
     from documents.pdf_render import MissingGlyphError
     from documents.volume import build_volume_pdf
 
-    details = case_details(ws, case_number)
-    binder = _Binder(ws, details)
+    binder = _Binder(ws, details or case_details(ws, case_number), builds or LetterBuilds(ws))
     entries = binder.entries()
     cover = binder.cover()
     try:
@@ -91,13 +93,14 @@ def _day(value: str | None) -> date | None:
 class _Binder:
     """Gathers one case's items, in binding order, from plain data; reads and writes nothing else."""
 
-    def __init__(self, ws: Workspace, details: dict[str, Any]) -> None:
+    def __init__(self, ws: Workspace, details: dict[str, Any], builds: LetterBuilds) -> None:
         from core.numbering import numbers_for_case
         from documents.kinds import KINDS
         from documents.templates import template_kinds
 
         self.ws = ws
         self.details = details
+        self.builds = builds
         self.policy = ws.policy(details["policy"])
         self.office = office_profile(ws)
         self.form = with_form_data(ws, details, self.policy)
@@ -130,7 +133,7 @@ class _Binder:
         issued_on = issued.issued_on if issued is not None else on or decision_date(kind, data, self.ws.today())
         context = letter_context(data, self.office, self.policy, number=number, issued_on=issued_on,
                                  recipient=recipient, separate_letters=self.separate)
-        document = letter_model(self.ws, kind, context)
+        document = letter_model(self.ws, kind, context, self.builds)
         notes = [NOT_ISSUED] if spec.number_code and issued is None else []
         return VolumeEntry(_title(document, spec.label) + title_suffix, author if author is not None else self.author,
                            number, issued_on, [document], notes=notes,

@@ -49,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -108,6 +108,9 @@ MAX_HISTORY = 200
 PER_RECORD = {"interview-record": ("notes", "held_on"), "expert-opinion": ("assessments", "held_on"),
               "extension-approval": ("extensions", "approved_on")}
 STEPS = 1000                              # progress is reported in thousandths
+
+if TYPE_CHECKING:
+    from core.services.letters import LetterBuilds
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -364,9 +367,11 @@ def _audit_head() -> dict[str, Any] | None:
 def _prepare(ws: Workspace, case: Case, scratch: Path, index: int) -> _Prepared:
     from core.services.archive_volume import build_volume
     from core.services.case_view import case_details
+    from core.services.letters import LetterBuilds
 
     details = case_details(ws, case.number)
-    volume = build_volume(ws, case.number, scratch / f"{index:05d}.pdf")
+    builds = LetterBuilds(ws)           # each letter filled in once, for the volume and the DOCX
+    volume = build_volume(ws, case.number, scratch / f"{index:05d}.pdf", details=details, builds=builds)
     attachments: dict[str, tuple[str, str, Path]] = {}
     rows = (EvidenceFile.select(EvidenceFile.sha256, EvidenceFile.original_name, EvidenceFile.size)
             .join(Evidence).where(Evidence.case == case).order_by(EvidenceFile.id))
@@ -377,10 +382,10 @@ def _prepare(ws: Workspace, case: Case, scratch: Path, index: int) -> _Prepared:
                             "请先运行 check 检查")
         attachments.setdefault(row.sha256, (row.sha256, row.original_name, path))
     return _Prepared(case, case_content(case), volume.path, volume.pages, volume.volume_number,
-                     _letters(ws, details), list(attachments.values()))
+                     _letters(ws, details, builds), list(attachments.values()))
 
 
-def _letters(ws: Workspace, details: dict[str, Any]) -> list[_Letter]:
+def _letters(ws: Workspace, details: dict[str, Any], builds: LetterBuilds) -> list[_Letter]:
     """The DOCX of every letter the case is ready for, as issued (see the module docstring)."""
     from core.numbering import numbers_for_case
     from core.services.letters import RECIPIENT_LABELS, RECIPIENTS, decision_date, letter_docx, with_form_data
@@ -407,7 +412,7 @@ def _letters(ws: Workspace, details: dict[str, Any]) -> list[_Letter]:
         context = letter_context(data, office, policy, number=number, issued_on=issued_on, recipient=recipient,
                                  separate_letters=separate)
         letters.append(_Letter(kind, spec.label + suffix, number, issued_on, recipient,
-                               letter_docx(ws, kind, context)))
+                               letter_docx(ws, kind, context, builds)))
 
     for kind, spec in KINDS.items():
         if spec.per_cadre or kind not in with_template or spec.not_ready(details) is not None:

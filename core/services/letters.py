@@ -8,6 +8,7 @@ program starts quickly.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from core.services.office import determination_letters, letter_format, office_pr
 from core.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
     from core.policy import Policy
     from documents.fonts import FontSet
     from documents.kinds import Kind
@@ -257,38 +260,56 @@ def _families(fonts: FontSet) -> dict[str, str]:
     return {role: fonts.docx_family(role) for role in FONT_ROLES}
 
 
-def letter_model(ws: Workspace, kind: str, context: dict[str, Any]) -> Document:
+class LetterBuilds:
+    """One case's letters, each built from its template once and kept (by kind and context).
+
+    An export binds every letter into the archive volume (laid out as PDF) and carries it as DOCX
+    too: with one ``LetterBuilds`` for both, each letter is filled in once instead of twice
+    (``bench/bench_exchange.py`` measured the template work as most of an export's time). Keep one
+    per case: the built documents stay in memory."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._built: dict[tuple[str, str], DocxDocument] = {}
+
+    def document(self, kind: str, context: dict[str, Any]) -> DocxDocument:
+        from documents.templates import build_kind
+
+        key = (kind, json.dumps(context, sort_keys=True, ensure_ascii=False, default=str))
+        if key not in self._built:
+            self._built[key] = build_kind(kind, context, self.ws.data_dir, _families(_fonts()),
+                                          letter_format(self.ws, kind))
+        return self._built[key]
+
+
+def letter_model(ws: Workspace, kind: str, context: dict[str, Any], builds: LetterBuilds | None = None) -> Document:
     """The letter of ``kind`` filled in with ``context`` (``letter_context``), in the layout the office
     chose, read into the model the PDF renderer lays out. Issues nothing and writes nothing: the
     archive volume binds a case's letters with the numbers they already have."""
     from documents.docx_render import read_model
-    from documents.templates import build_kind
 
-    fonts = _fonts()
-    return read_model(build_kind(kind, context, ws.data_dir, _families(fonts), letter_format(ws, kind)), kind)
+    return read_model((builds or LetterBuilds(ws)).document(kind, context), kind)
 
 
-def letter_docx(ws: Workspace, kind: str, context: dict[str, Any]) -> bytes:
+def letter_docx(ws: Workspace, kind: str, context: dict[str, Any], builds: LetterBuilds | None = None) -> bytes:
     """The letter of ``kind`` filled in with ``context`` (``letter_context``) as DOCX bytes, in the
     layout the office chose. Issues nothing and writes nothing: an export package carries a case's
     letters with the numbers they already have (``core.services.exchange``)."""
-    return _document(ws, kind, context, "docx")
+    from documents.docx_render import docx_bytes
+
+    return docx_bytes((builds or LetterBuilds(ws)).document(kind, context))
 
 
 def _document(ws: Workspace, kind: str, context: dict[str, Any], fmt: str) -> bytes:
     """The file's bytes: the template filled in, in the layout the office chose for ``kind`` (文件格式
     or 信函格式), saved as DOCX, or read into the model and laid out as PDF (straight from the
     document in memory: no save and parse in between; the model carries the layout)."""
-    from documents.docx_render import docx_bytes, read_model
     from documents.pdf_render import MissingGlyphError, render_pdf
-    from documents.templates import build_kind
 
-    fonts = _fonts()
-    document = build_kind(kind, context, ws.data_dir, _families(fonts), letter_format(ws, kind))
     if fmt == "docx":
-        return docx_bytes(document)
+        return letter_docx(ws, kind, context)
     try:
-        return render_pdf(read_model(document, kind), fonts)
+        return render_pdf(letter_model(ws, kind, context), _fonts())
     except MissingGlyphError as exc:
         raise UserError(str(exc)) from None
 

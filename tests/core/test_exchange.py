@@ -26,6 +26,7 @@ from core.errors import NotFound, UserError
 from core.file_names import safe_file_name, safe_path, unique_name
 from core.numbering import list_numbers, void_number
 from core.services.actions import perform_action
+from core.services.archive_volume import build_volume
 from core.services.cadres import add_follow_up, cadre_record
 from core.services.case_view import case_details
 from core.services.demo import load_demo
@@ -762,3 +763,26 @@ def test_a_cadre_known_here_under_another_name_is_a_conflict(source: Path, tmp_p
     assert result.new == [] and len(result.conflicts) == 1 and "另一个名字" in result.conflicts[0].reasons[0]
     assert result.conflicts[0].local_number is None
     assert _with(city, lambda ws: Case.select().count()) == 1 and _import_count(city) == 0
+
+
+def test_an_export_fills_in_each_letter_once_for_the_volume_and_the_docx(
+        installation: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import documents.templates as templates
+
+    number = _first("archived", installation)
+    built: list[str] = []
+    real = templates.build_kind
+    monkeypatch.setattr(templates, "build_kind", lambda kind, *a, **kw: built.append(kind) or real(kind, *a, **kw))
+    volume = _with(installation, lambda ws: build_volume(ws, number, tmp_path / "v.pdf"))
+    alone = sorted(built)
+    built.clear()
+    result = _export(installation, tmp_path / "usb", [number])
+    members = _members(result.path)
+    case_file = next(name for name in members if name.endswith("/case.json"))
+    documents = json.loads(members[case_file])["documents"]
+    assert volume.pages > 0 and len(documents) >= 5 and {d["kind"] for d in documents} <= set(alone)
+    assert sorted(built) == alone            # not once for the volume and again for the DOCX files
+    # each kept document went to its own letter: the determination letter names the case's cadre
+    cadre = _with(installation, lambda ws: case_details(ws, number))["cadres"][0]["name"]
+    letter = next(d for d in documents if d["kind"] == "determination-letter")
+    assert cadre in _docx_text(members[letter["member"]]) and "认定" in _docx_text(members[letter["member"]])
