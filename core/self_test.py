@@ -10,9 +10,18 @@ Built for the one-folder program (``build.spec``): a data file or a module the b
 fails its step here, named in Chinese, instead of in an office months later. CI builds the program
 and runs ``rongcuo --self-test``; ``./run.sh --self-test`` runs the same steps from the source tree.
 Exit code 0 when every step passed, 1 otherwise (stderr names the step, then the details).
+
+A step that hangs must not hang CI or an IT person's console: with ``watchdog`` (the program's
+``--self-test``; never inside another process such as the tests), a thread of ``faulthandler``'s own,
+which needs no Python lock, writes every thread's stack to stderr and ends the process with exit
+code 1 when a step runs longer than ``STEP_LIMIT_SECONDS``, or when the process has not exited
+``EXIT_LIMIT_SECONDS`` after the last step. The hung step is the one after the last “通过” line.
 """
 from __future__ import annotations
 
+import contextlib
+import faulthandler
+import io
 import sys
 import tempfile
 import time
@@ -32,6 +41,8 @@ OFFICE = {"organ_name": "中共贺兰县纪律检查委员会", "letterhead": "�
 ADMIN = "自检管理员"
 PASSWORD = "自检密码-2026"          # the administrator's, the package's and the backup's
 CADRE_ID = "640104198001011235"
+STEP_LIMIT_SECONDS = 300       # every step takes seconds here: only a hang comes near this
+EXIT_LIMIT_SECONDS = 120       # from the last step to the process's exit (closing Qt, the worker)
 APPLICATION: dict[str, Any] = {
     "applicant": {"kind": "person", "name": "李卫东"},
     "cadres": [{"name": "李卫东", "gender": "男", "id_number": CADRE_ID, "unit": "贺兰县住房和城乡建设局",
@@ -269,10 +280,21 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+def _watch(err: TextIO, seconds: int, armed: bool) -> None:
+    """Arm the watchdog (see the module docstring) for ``seconds`` from now, replacing the last one.
+    Only a stream with a file descriptor can take the stacks (not a StringIO, nor a windowed
+    program's missing stderr): without one, nothing is armed."""
+    if not armed:
+        return
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation, RuntimeError):
+        faulthandler.dump_traceback_later(seconds, exit=True, file=err)
+
+
 def run_self_test(steps: Sequence[SelfTestStep] = HEADLESS_STEPS, *, out: TextIO | None = None,
-                  err: TextIO | None = None) -> int:
+                  err: TextIO | None = None, watchdog: bool = False) -> int:
     """Run ``steps`` in order in a new temporary folder (removed afterwards); 0 when all pass, else
-    1 after naming the failed step on ``err``. Stops at the first failure: later steps need earlier ones."""
+    1 after naming the failed step on ``err``. Stops at the first failure: later steps need earlier
+    ones. ``watchdog``: end this process if a step or the exit hangs (see the module docstring)."""
     out = out or sys.stdout
     err = err or sys.stderr
     started = time.perf_counter()
@@ -284,6 +306,7 @@ def run_self_test(steps: Sequence[SelfTestStep] = HEADLESS_STEPS, *, out: TextIO
         try:
             for number, step in enumerate(steps, 1):
                 began = time.perf_counter()
+                _watch(err, STEP_LIMIT_SECONDS, watchdog)
                 try:
                     note = step.run(state)
                 except BaseException as exc:
@@ -293,10 +316,12 @@ def run_self_test(steps: Sequence[SelfTestStep] = HEADLESS_STEPS, *, out: TextIO
                     if not isinstance(exc, SelfTestError):
                         traceback.print_exc(file=err)
                     print(f"自检失败：{step.name}", file=err, flush=True)
+                    _watch(err, EXIT_LIMIT_SECONDS, watchdog)
                     return 1
                 print(f"通过 {number}/{len(steps)} {step.name}（{time.perf_counter() - began:.1f} 秒）：{note}",
                       file=out, flush=True)
         finally:
             state.close()
+    _watch(err, EXIT_LIMIT_SECONDS, watchdog)
     print(f"自检通过：{len(steps)} 项，用时 {time.perf_counter() - started:.1f} 秒", file=out, flush=True)
     return 0

@@ -172,5 +172,5 @@ MAIN_WINDOW_STEP = SelfTestStep("打开主窗口（离屏）、预览并打印�
 
 
 def run_program_self_test() -> int:
-    """Every step: the headless ones, then the main window."""
-    return run_self_test((*HEADLESS_STEPS, MAIN_WINDOW_STEP))
+    """Every step: the headless ones, then the main window; a hang ends the process (the watchdog)."""
+    return run_self_test((*HEADLESS_STEPS, MAIN_WINDOW_STEP), watchdog=True)

@@ -215,9 +215,13 @@ def test_build_requirements_are_pinned_and_only_for_the_build() -> None:
     assert "pyinstaller" not in runtime
 
 
-def test_run_sh_builds_the_program() -> None:
-    # CI's build and self-test of the built program (.ci/run) is the next step of issue 6.
+def test_run_sh_builds_the_program_and_ci_runs_its_self_test() -> None:
     run = (ROOT / "run.sh").read_text()
     assert "ensure_venv requirements-build.txt" in run and "build.spec" in run
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line for line in ci.splitlines() if not line.lstrip().startswith("#")]     # not the comments
+    at = {word: next(i for i, line in enumerate(commands) if word in line)
+          for word in ("./test.sh", "./run.sh build", "dist/rongcuo/rongcuo --self-test")}
+    assert at["./test.sh"] < at["./run.sh build"] < at["dist/rongcuo/rongcuo --self-test"]
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "build/" in ignored and "dist/" in ignored

@@ -57,3 +57,40 @@ def test_the_temporary_folder_is_removed(tmp_path: Path) -> None:
     step = SelfTestStep("记下文件夹", lambda state: seen.append(state.root) or "")
     assert run_self_test((HEADLESS_STEPS[0], step), out=io.StringIO(), err=io.StringIO()) == 0
     assert seen and not seen[0].exists()
+
+
+# The watchdog ends the process: so these run in a child process, with a small limit.
+HANGING = """
+import sys, threading, time
+import core.self_test as st
+st.STEP_LIMIT_SECONDS, st.EXIT_LIMIT_SECONDS = 2, 2
+
+def hang_in_step(state):
+    time.sleep(120)
+    return ""
+
+def hang_at_exit(state):
+    threading.Thread(target=time.sleep, args=(120,), name="a-stuck-worker").start()   # not a daemon
+    return "started"
+
+step = {"step": hang_in_step, "exit": hang_at_exit}[sys.argv[1]]
+sys.exit(st.run_self_test((st.SelfTestStep("第一步", lambda state: "ok"), st.SelfTestStep("卡住的步骤", step)),
+                          watchdog=True))
+"""
+
+
+@pytest.mark.parametrize(("where", "passed", "in_stack"), [
+    ("step", "通过 1/2 第一步", "hang_in_step"),
+    ("exit", "自检通过：2 项", "Thread"),
+])
+def test_a_hang_ends_the_process_with_every_stack(where: str, passed: str, in_stack: str) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    # the step or the thread would take 120 s: ending sooner is the watchdog's doing
+    child = subprocess.run([sys.executable, "-c", HANGING, where], cwd=root, capture_output=True, text=True,
+                           timeout=100, check=False)
+    assert child.returncode == 1, child.stderr
+    assert passed in child.stdout
+    assert "Timeout (0:00:02)!" in child.stderr and in_stack in child.stderr
