@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.error_log import keep_fatal_traces
 from core.errors import UserError
 from core.services.workspace import Workspace
 from gui import crash, prompts
@@ -47,6 +48,8 @@ def run_gui(data_dir: Path) -> int:
     if no_display():
         print("错误：没有图形显示环境，无法打开窗口。命令行功能见 ./run.sh --help", file=sys.stderr)
         return 1
+    if not folder_is_empty(data_dir):       # an empty one may yet receive a backup: nothing is written there first
+        keep_fatal_traces(data_dir)
     app = make_application()
     crash.install(data_dir)
     runner = open_runner(data_dir)
@@ -65,6 +68,7 @@ def run_gui(data_dir: Path) -> int:
         runner.shutdown()
         return 0
     officer, info = started
+    keep_fatal_traces(data_dir)
     window = build_main_window(runner, officer, info)
     window.show()
     code = app.exec()

@@ -86,6 +86,25 @@ def collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
     gc.enable()
 
 
+@pytest.fixture(autouse=True)
+def fatal_traces(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders ``run_gui`` kept fatal traces for. The real ``keep_fatal_traces`` would point this
+    test process's own faulthandler at a temporary file (it is tested in a child process:
+    tests/core/test_error_log.py); here it records, and checks it never writes into an empty folder,
+    which may still receive a backup."""
+    import gui.app
+
+    kept: list[Path] = []
+
+    def keep(data_dir: Path) -> Path:
+        assert data_dir.is_dir() and any(data_dir.iterdir()), "logs/ written into a folder still empty"
+        kept.append(data_dir)
+        return data_dir / "logs" / "fatal.log"
+
+    monkeypatch.setattr(gui.app, "keep_fatal_traces", keep)
+    return kept
+
+
 @pytest.fixture
 def prompter(monkeypatch: pytest.MonkeyPatch) -> ScriptedPrompter:
     scripted = ScriptedPrompter()

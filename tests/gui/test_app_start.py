@@ -20,7 +20,7 @@ def answer_when_shown(kind: type, answer: Any) -> None:
     QTimer.singleShot(0, look)
 
 
-def test_first_start_then_sign_in_later(qapp, data_dir, prompter, monkeypatch) -> None:
+def test_first_start_then_sign_in_later(qapp, data_dir, prompter, monkeypatch, fatal_traces) -> None:
     from gui.sign_in import FirstStartDialog, SignInDialog
 
     opened: list[Any] = []
@@ -46,6 +46,7 @@ def test_first_start_then_sign_in_later(qapp, data_dir, prompter, monkeypatch) -
     answer_when_shown(FirstStartDialog, fill_first_start)
     assert app_module.run_gui(data_dir) == 0
     assert opened == [("周文静", "中共贺兰县纪律检查委员会")]
+    assert fatal_traces == [data_dir]        # only once the first start had filled the folder
 
     attempts: list[str] = []
 
@@ -65,6 +66,7 @@ def test_first_start_then_sign_in_later(qapp, data_dir, prompter, monkeypatch) -
     answer_when_shown(SignInDialog, sign_in)
     assert app_module.run_gui(data_dir) == 0
     assert attempts == ["wrong", "姓名或密码不正确"]
+    assert fatal_traces == [data_dir] * 3     # at this start's beginning, and again after signing in
     assert opened[-1][0] == "周文静"
 
 
