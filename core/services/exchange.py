@@ -230,7 +230,7 @@ class _Letter:
     number: str
     issued_on: date
     recipient: str
-    data: bytes
+    path: Path          # in the scratch folder: a thousand cases' letters are too many to hold in memory
 
 
 @dataclass
@@ -382,11 +382,12 @@ def _prepare(ws: Workspace, case: Case, scratch: Path, index: int) -> _Prepared:
                             "请先运行 check 检查")
         attachments.setdefault(row.sha256, (row.sha256, row.original_name, path))
     return _Prepared(case, case_content(case), volume.path, volume.pages, volume.volume_number,
-                     _letters(ws, details, builds), list(attachments.values()))
+                     _letters(ws, details, builds, scratch / f"{index:05d}"), list(attachments.values()))
 
 
-def _letters(ws: Workspace, details: dict[str, Any], builds: LetterBuilds) -> list[_Letter]:
-    """The DOCX of every letter the case is ready for, as issued (see the module docstring)."""
+def _letters(ws: Workspace, details: dict[str, Any], builds: LetterBuilds, scratch: Path) -> list[_Letter]:
+    """The DOCX of every letter the case is ready for, as issued (see the module docstring), each
+    written to ``scratch``-N.docx."""
     from core.numbering import numbers_for_case
     from core.services.letters import RECIPIENT_LABELS, RECIPIENTS, decision_date, letter_docx, with_form_data
     from core.services.office import determination_letters, office_profile
@@ -411,8 +412,9 @@ def _letters(ws: Workspace, details: dict[str, Any], builds: LetterBuilds) -> li
         issued_on = issued.issued_on if issued is not None else on or decision_date(kind, data, ws.today())
         context = letter_context(data, office, policy, number=number, issued_on=issued_on, recipient=recipient,
                                  separate_letters=separate)
-        letters.append(_Letter(kind, spec.label + suffix, number, issued_on, recipient,
-                               letter_docx(ws, kind, context, builds)))
+        path = scratch.with_name(f"{scratch.name}-{len(letters):02d}.docx")
+        path.write_bytes(letter_docx(ws, kind, context, builds))
+        letters.append(_Letter(kind, spec.label + suffix, number, issued_on, recipient, path))
 
     for kind, spec in KINDS.items():
         if spec.per_cadre or kind not in with_template or spec.not_ready(details) is not None:
@@ -462,7 +464,7 @@ def _assemble(ws: Workspace, prepared: list[_Prepared], created_at: datetime,
         documents = []
         for letter in p.letters:
             name = place(f"{letter.label}-{letter.number or letter.issued_on.isoformat()}.docx", LETTERS_DIR)
-            members.append(Member(name, data=letter.data))
+            members.append(Member(name, path=letter.path))
             documents.append({"member": name, "kind": letter.kind, "label": letter.label, "number": letter.number,
                               "issued_on": letter.issued_on.isoformat(), "recipient": letter.recipient})
         attachments = []
