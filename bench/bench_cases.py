@@ -157,7 +157,7 @@ def bench_creation(ws: Workspace, stream: Iterator[dict[str, Any]], n: int, samp
 # --- 2. every status present ----------------------------------------------------------------------
 
 def _drive_one(ws: Workspace, number: str, received: date, late: bool, target: str, rng: random.Random,
-               times: list[float]) -> None:
+               times: list[float], evidence_files: Callable[[], list[str]] | None = None) -> None:
     cal = ws.calendar
 
     def after(day: date, workdays: int) -> date:
@@ -178,7 +178,8 @@ def _drive_one(ws: Workspace, number: str, received: date, late: bool, target: s
     if target == "withdrawn":
         act("withdraw", after(accepted, 4), reason="申请人书面申请撤回")
         return
-    act("evidence", after(accepted, 3), title="会议纪要复印件", source="申请人提交", pages=rng.randint(1, 30))
+    files = {"files": evidence_files()} if evidence_files is not None else {}
+    act("evidence", after(accepted, 3), title="会议纪要复印件", source="申请人提交", pages=rng.randint(1, 30), **files)
     if target == "investigating":
         return
     exclusions = [2] if rng.random() < 0.1 else []
@@ -209,9 +210,11 @@ DRIVE_PLAN = {
 }
 
 
-def drive_cases(ws: Workspace, count: int, rng: random.Random) -> tuple[int, list[float], float]:
+def drive_cases(ws: Workspace, count: int, rng: random.Random,
+                evidence_files: Callable[[], list[str]] | None = None) -> tuple[int, list[float], float]:
     """Take ``count`` registered cases further, shared out as ``DRIVE_PLAN`` says, one action per
-    transaction with ``perform_action``. Returns the cases driven, each action's time, and the
+    transaction with ``perform_action``. ``evidence_files``, when given, is asked for the files
+    (paths) to attach at each evidence action. Returns the cases driven, each action's time, and the
     elapsed time."""
     candidates = list(Case.select(Case.number, Case.received_on, Case.late_application)
                       .where(Case.status == "registered").tuples())
@@ -229,7 +232,7 @@ def drive_cases(ws: Workspace, count: int, rng: random.Random) -> tuple[int, lis
             if number in used or not low <= received <= high:
                 continue
             used.add(number)
-            _drive_one(ws, number, received, late, target, rng, times)
+            _drive_one(ws, number, received, late, target, rng, times, evidence_files)
             wanted -= 1
             driven += 1
         progress(f"{driven:,} cases driven ({len(times):,} actions)")
