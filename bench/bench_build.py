@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,18 +106,32 @@ def start_once(command: list[str], data_dir: Path, credentials: Path, cold: bool
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RONGCUO_BENCH_START=str(credentials))
     env.pop("PYTHONDONTWRITEBYTECODE", None)      # as ./run.sh: compiled modules are kept
     spawned = time.time()
+    child = subprocess.Popen([*command, "--data-dir", str(data_dir)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
     try:
-        child = subprocess.run([*command, "--data-dir", str(data_dir)], env=env, capture_output=True, text=True,
-                               timeout=TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:    # say how far it got: before the window, or at the exit
-        raise RuntimeError(f"start did not end within {TIMEOUT} s; stdout so far: {exc.stdout!r}; "
-                           f"stderr: {exc.stderr!r}") from None
+        stdout, stderr = child.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"start did not end within {TIMEOUT} s; {hung(child, data_dir)}") from None
     exited = time.time()
-    lines = [line for line in child.stdout.splitlines() if line.startswith("RONGCUO_BENCH_START ")]
+    lines = [line for line in stdout.splitlines() if line.startswith("RONGCUO_BENCH_START ")]
     if child.returncode != 0 or not lines:
-        raise RuntimeError(f"start failed ({child.returncode}): {child.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"start failed ({child.returncode}): {stderr.strip()[-2000:]}")
     marks = json.loads(lines[-1].split(" ", 1)[1])
     return {**{k: v - spawned for k, v in marks.items()}, "exited": exited - spawned}
+
+
+def hung(child: subprocess.Popen[str], data_dir: Path) -> str:
+    """Where a program that does not end is stuck: SIGUSR1 makes it append every thread's stack to
+    logs/fatal.log (core/error_log.py); then it is killed. Also what it had printed: no
+    RONGCUO_BENCH_START line means it hung before the main window, one means at the exit."""
+    log = data_dir / "logs" / "fatal.log"
+    before = log.stat().st_size if log.exists() else 0
+    child.send_signal(signal.SIGUSR1)
+    time.sleep(2)
+    child.kill()
+    stdout, stderr = child.communicate()
+    stacks = log.read_bytes()[before:].decode("utf-8", "replace") if log.exists() else "(no logs/fatal.log)"
+    return f"stdout: {stdout!r}; stderr: {stderr[-2000:]!r}; stacks (logs/fatal.log):\n{stacks}"
 
 
 def starts(label: str, command: list[str], data_dir: Path, credentials: Path, runs: int, can_drop: bool) -> None:
