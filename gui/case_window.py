@@ -157,18 +157,18 @@ class CaseWindow(QMainWindow):
     # --- data -------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        from core.services.case_view import case_details
+        from core.services.case_view import case_actors, case_details
 
-        def fetch(ws: Any) -> tuple[dict[str, Any], Any, date]:
+        def fetch(ws: Any) -> tuple[dict[str, Any], Any, date, dict[str, str]]:
             details = case_details(ws, self.number)
-            return details, ws.policy(details["policy"]), ws.today()
+            return details, ws.policy(details["policy"]), ws.today(), case_actors(ws, details["uuid"])
 
         self.runner.run(fetch, self._show, parent=self)
 
-    def _show(self, loaded: tuple[dict[str, Any], Any, date]) -> None:
+    def _show(self, loaded: tuple[dict[str, Any], Any, date, dict[str, str]]) -> None:
         from core.services.case_view import case_timeline
 
-        self.details, self.policy, self.today = loaded
+        self.details, self.policy, self.today, actors = loaded
         d = self.details
         self.setWindowTitle(f"案件 {d['number']} — {d['applicant']['name']}")
         self.title.setText(f"案件 {d['number']}　{d['applicant']['name']}")
@@ -179,9 +179,10 @@ class CaseWindow(QMainWindow):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in d["warnings"]))
         self.warnings.setVisible(bool(d["warnings"]))
         self.timeline.clear()
-        for event in case_timeline(d):
-            item = QListWidgetItem(f"{event['on']}　{event['title']}\n{event['detail']}")
-            item.setToolTip(event["detail"])
+        for event in case_timeline(d, actors):
+            recorded = f"　（{event['actor']} 录入）" if event["actor"] else ""
+            item = QListWidgetItem(f"{event['on']}　{event['title']}\n{event['detail']}{recorded}")
+            item.setToolTip(event["detail"] + recorded)
             self.timeline.addItem(item)
         self._enable_actions(d)
         for title, browser in self.pages.items():

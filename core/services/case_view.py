@@ -1,7 +1,9 @@
 """Cases as plain data for the CLI's JSON, the GUI's forms and, later, the letters."""
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -234,42 +236,69 @@ def _outcomes(case_ids: list[int]) -> dict[int, str]:
     return result
 
 
-def case_timeline(details: dict[str, Any]) -> list[dict[str, str]]:
+def case_actors(ws: Workspace, case_uuid: str) -> dict[str, str]:
+    """Who recorded each step of a case, from the audit trail: the first record's actor for each
+    ``"<entity>:<id>"`` (a suspension, a note, a determination…) and for the case's own ``register``,
+    ``reject`` and ``withdraw``. Steps recorded elsewhere and imported have none (the import's audit
+    record names the officer who imported the case, not who did each step)."""
+    from models.audit import AuditRecord
+
+    actors: dict[str, str] = {}
+    rows: Any = (AuditRecord.select(AuditRecord.action, AuditRecord.entity, AuditRecord.after, AuditRecord.actor)
+                 .where(AuditRecord.case_uuid == case_uuid).order_by(AuditRecord.seq).tuples())
+    for action, entity, after, actor in rows:
+        if entity == "case":
+            actors.setdefault(action, actor)
+            continue
+        item = json.loads(after).get(entity) if after.startswith("{") else None
+        if isinstance(item, dict) and "id" in item:
+            actors.setdefault(f"{entity}:{item['id']}", actor)
+    return actors
+
+
+def case_timeline(details: dict[str, Any], actors: Mapping[str, str] | None = None) -> list[dict[str, str]]:
     """What happened to a case and when, oldest first, from ``case_details``: one line per event
-    (``on`` ISO date, ``title``, ``detail``) for the case window and the archive."""
-    events: list[tuple[str, int, str, str]] = [
-        (details["accountability"]["started_on"], 0, "启动追责", details["accountability"]["organ"]),
+    (``on`` ISO date, ``title``, ``detail``, and ``actor``: who recorded it, from ``case_actors``,
+    "" when unknown) for the case window and the archive."""
+    actors = actors or {}
+
+    def each(key: str, entity: str) -> list[tuple[dict[str, Any], str]]:
+        return [(row, f"{entity}:{row['id']}") for row in details[key]]
+
+    events: list[tuple[str, int, str, str, str]] = [
+        (details["accountability"]["started_on"], 0, "启动追责", details["accountability"]["organ"], ""),
         (details["received_on"], 1, "收到容错免责申请", details["applicant"]["name"]
-         + ("（逾期申请）" if details["late_application"] else "")),
+         + ("（逾期申请）" if details["late_application"] else ""), "register"),
     ]
     if details["rejected_on"]:
-        events.append((details["rejected_on"], 2, "不予受理", details["rejection_reason"]))
-    for s in details["suspensions"]:
+        events.append((details["rejected_on"], 2, "不予受理", details["rejection_reason"], "reject"))
+    for s, key in each("suspensions", "suspension"):
         events.append((s["suspended_on"], 2, "受理并暂缓追责",
-                       "本机关暂缓追责" if s["mode"] == "self" else f"通知{s['notified_department']}暂缓追责"))
-    for e in details["extensions"]:
-        events.append((e["approved_on"], 3, "延长核实期限", f"{e['days']} 个工作日，批准人：{e['approver']}"))
-    for n in details["notes"]:
-        events.append((n["held_on"], 3, "谈话（调查）笔录", n["interviewee"] or n["place"] or ""))
-    for ev in details["evidence"]:
+                       "本机关暂缓追责" if s["mode"] == "self" else f"通知{s['notified_department']}暂缓追责", key))
+    for e, key in each("extensions", "extension"):
+        events.append((e["approved_on"], 3, "延长核实期限", f"{e['days']} 个工作日，批准人：{e['approver']}", key))
+    for n, key in each("notes", "investigation_note"):
+        events.append((n["held_on"], 3, "谈话（调查）笔录", n["interviewee"] or n["place"] or "", key))
+    for ev, key in each("evidence", "evidence"):
         files = f"，附件 {len(ev['files'])} 个" if ev["files"] else ""
-        events.append((ev["received_on"], 3, "收集证据材料", ev["title"] + files))
-    for a in details["assessments"]:
-        events.append((a["held_on"], 3, a["kind_label"], a["participants"]))
-    for r in details["reports"]:
-        events.append((r["reported_on"], 4, "出具调查报告", f"拟认定：{r.get('proposal_label', r['proposal'])}"))
-    for d in details["determinations"]:
-        events.append((d["determined_on"], 5, "作出认定", d["outcome_label"]))
-    for d in details["deliveries"]:
-        events.append((d["delivered_on"], 6, "送达认定书", f"{d['recipient_name']}（{d['method']}）"))
-    for a in details["archive"]:
-        events.append((a["archived_on"], 7, "归档", f"保管期限：{a['retention_period']}"))
-    for r in details["reopenings"]:
-        events.append((r["reopened_on"], 8, "重新打开", r["reason"]))
+        events.append((ev["received_on"], 3, "收集证据材料", ev["title"] + files, key))
+    for a, key in each("assessments", "expert_assessment"):
+        events.append((a["held_on"], 3, a["kind_label"], a["participants"], key))
+    for r, key in each("reports", "investigation_report"):
+        events.append((r["reported_on"], 4, "出具调查报告", f"拟认定：{r.get('proposal_label', r['proposal'])}", key))
+    for d, key in each("determinations", "determination"):
+        events.append((d["determined_on"], 5, "作出认定", d["outcome_label"], key))
+    for d, key in each("deliveries", "delivery"):
+        events.append((d["delivered_on"], 6, "送达认定书", f"{d['recipient_name']}（{d['method']}）", key))
+    for a, key in each("archive", "archive_record"):
+        events.append((a["archived_on"], 7, "归档", f"保管期限：{a['retention_period']}", key))
+    for r, key in each("reopenings", "reopening"):
+        events.append((r["reopened_on"], 8, "重新打开", r["reason"], key))
     if details["withdrawn_on"]:
-        events.append((details["withdrawn_on"], 9, "撤回申请", details["withdrawal_reason"]))
+        events.append((details["withdrawn_on"], 9, "撤回申请", details["withdrawal_reason"], "withdraw"))
     events.sort(key=lambda e: (e[0] or "", e[1]))
-    return [{"on": on or "", "title": title, "detail": detail or ""} for on, _, title, detail in events]
+    return [{"on": on or "", "title": title, "detail": detail or "", "actor": actors.get(key, "") if key else ""}
+            for on, _, title, detail, key in events]
 
 
 def attached_file_for_viewing(ws: Workspace, sha256: str) -> Path:

@@ -88,6 +88,8 @@ def test_a_case_from_registration_to_archive(main_window, runner, wait_idle, pro
     assert case.details["status"] == "archived"
     titles = [case.timeline.item(i).text().split("\n")[0] for i in range(case.timeline.count())]
     assert titles[0] == "2026-11-02　启动追责" and titles[-1] == "2026-11-27　归档"
+    lines = [case.timeline.item(i).text() for i in range(case.timeline.count())]
+    assert "录入" not in lines[0] and all(line.endswith("（周文静 录入）") for line in lines[1:]), lines   # the officer signed in
     assert case.action_buttons["reopen"][0].isEnabled()
     qtmodeltester.check(main_window.model)
     assert main_window.model.rowCount() == 1 and main_window.model.row(0)["status"] == "archived"
