@@ -164,3 +164,21 @@ def test_the_case_list_model_passes_qt_model_checks_while_paging(qtbot, demo_run
     numbers = [model.row(i)["number"] for i in range(model.rowCount())]
     assert numbers == sorted(numbers) and model.total == len(numbers)
     qtmodeltester.check(model)
+
+
+def test_the_rows_come_before_the_count_and_a_refused_search_is_said_once(qtbot, demo_runner, wait_idle) -> None:
+    from gui.case_list_model import CaseListModel, CaseQuery
+
+    model = CaseListModel(demo_runner)
+    seen: list[tuple[str, int]] = []
+    # with the tasks still to answer when each arrives: the count is asked separately, after the page
+    model.rowsInserted.connect(lambda *_: seen.append(("rows", demo_runner.pending)))
+    model.loaded.connect(lambda total: seen.append(("count", demo_runner.pending)))
+    errors: list[str] = []
+    model.failed.connect(errors.append)
+    model.set_query(CaseQuery(text="王"))
+    wait_idle()
+    assert seen == [("rows", 1), ("count", 0)] and model.total == model.rowCount() > 0
+    model.set_query(CaseQuery(text="王" * 201))      # too long: the page and the count both refuse it
+    wait_idle()
+    assert errors == ["搜索内容过长（不超过 200 个字）"] and model.rowCount() == 0
