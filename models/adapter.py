@@ -25,6 +25,7 @@ SQLITE_PRAGMAS = (
 )
 
 SEARCH_TABLE = "case_search"
+SEARCH_CONTENT = f"{SEARCH_TABLE}_content"     # FTS5's shadow table holding the indexed text
 SEARCH_COLUMNS = ("number", "applicant", "cadres", "id_numbers", "units", "accountability", "notes")
 
 # Each case's searchable text, column for column with SEARCH_COLUMNS. Values are joined by spaces
@@ -116,11 +117,15 @@ class SqliteAdapter:
             conditions.append(case_id.in_(peewee.SQL(
                 f"(SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?)", [query])))
         if short_terms:
-            # One pass over the indexed text (a scan: measured faster than a per-case lookup).
-            whole = " || ' ' || ".join(SEARCH_COLUMNS)
-            likes = " AND ".join(f"({whole}) LIKE ? ESCAPE '\\'" for _ in short_terms)
-            conditions.append(case_id.in_(peewee.SQL(
-                f"(SELECT rowid FROM {SEARCH_TABLE} WHERE {likes})", [f"%{_escape_like(t)}%" for t in short_terms])))
+            # One pass over the indexed text (a scan: measured faster than a per-case lookup), read
+            # from FTS5's own copy of it, the ``_content`` shadow table (``id``, then ``c0``, ``c1`` … in
+            # SEARCH_COLUMNS order), column by column: through the virtual table each value costs
+            # a call into FTS5 and joining the columns a copy (docs/performance.md). No column
+            # boundary is lost: a term holds no white space, and values are separated by it.
+            per_term = "(" + " OR ".join(f"c{i} LIKE ? ESCAPE '\\'" for i in range(len(SEARCH_COLUMNS))) + ")"
+            likes = " AND ".join(per_term for _ in short_terms)
+            patterns = [f"%{_escape_like(t)}%" for t in short_terms for _ in SEARCH_COLUMNS]
+            conditions.append(case_id.in_(peewee.SQL(f"(SELECT id FROM {SEARCH_CONTENT} WHERE {likes})", patterns)))
         return reduce(operator.and_, conditions) if conditions else peewee.SQL("1 = 1")
 
     def case_id_number_condition(self, case_id: Any, id_number: str) -> Any:

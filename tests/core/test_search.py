@@ -219,3 +219,30 @@ def test_count_agrees_with_the_pages(workspace) -> None:
     load_demo(workspace)
     assert count_cases(workspace, "贺兰") == len(search_cases(workspace, "贺兰", limit=1000).rows) > 0
     assert count_cases(workspace, status="archived") == len(search_cases(workspace, status="archived", limit=1000).rows)
+
+
+def test_short_terms_find_exactly_what_the_indexed_text_holds_in_any_column(workspace: Workspace) -> None:
+    """1–2 characters from every column of every demo case, and pairs of them, against the index's
+    text searched here in Python: the same cases, no more, no fewer."""
+    from models.adapter import SEARCH_COLUMNS
+    from models.case import Case
+
+    load_demo(workspace)
+    rows = workspace.adapter.db.execute_sql(f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM {SEARCH_TABLE}").fetchall()
+    texts = {Case.get_by_id(row[0]).number: [value.lower() for value in row[1:]] for row in rows}
+    terms: set[str] = set()
+    for row in rows:
+        for value in row[1:]:
+            for at in (0, len(value) // 2, len(value) - 2):
+                if len(value) >= 2 and not value[at:at + 2].isspace():
+                    terms.update({value[at:at + 2].strip(), value[at]})
+    terms = {t for t in terms if t.strip()}
+    assert len(terms) > 100
+    for term in sorted(terms):
+        expected = sorted(n for n, values in texts.items() if any(term.lower() in v for v in values))
+        assert sorted(numbers(workspace, term)) == expected, term
+    ordered = sorted(terms)
+    for first, second in zip(ordered[::7], ordered[3::7], strict=False):       # every term must occur
+        expected = sorted(n for n, values in texts.items()
+                          if all(any(t.lower() in v for v in values) for t in (first, second)))
+        assert sorted(numbers(workspace, f"{first} {second}")) == expected, (first, second)
