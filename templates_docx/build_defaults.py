@@ -37,6 +37,7 @@ from documents.docx_render import (  # noqa: E402
     PAGE_FOOTER_STYLE,
     UNSEALED_KINDS,
     apply_layout,
+    drop_unneeded_parts,
     text_width,
 )
 from documents.model import ROLE_STYLES  # noqa: E402
@@ -664,6 +665,7 @@ def build(kind: str) -> bytes:
             paragraph.style = doc.styles[PAGE_FOOTER_STYLE]
             paragraph.add_run(letter.page_footer)
     apply_layout(doc)
+    drop_unneeded_parts(doc)
     props = doc.core_properties
     props.title = letter.title
     props.author = props.last_modified_by = "容错免责案件办理系统"

@@ -451,3 +451,23 @@ def test_a_long_letterhead_is_narrowed_to_fit(demo: Demo) -> None:
     size = head.runs[0].font.size.pt if head.runs[0].font.size else layout.LETTERHEAD_PT
     assert scale >= layout.LETTERHEAD_MIN_SCALE
     assert text_width(head.text) * size * scale / 100 <= layout.TEXT_WIDTH_MM * layout.MM
+
+
+def test_letters_leave_out_parts_no_letter_needs_even_from_a_template_that_has_them(tmp_path: Path) -> None:
+    import zipfile
+
+    def names(data: bytes) -> set[str]:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return set(archive.namelist())
+
+    old_style = docx.Document()          # python-docx's own default: as office copies made before
+    old_style.add_paragraph("{{ case.number }}")
+    path = tmp_path / "determination-letter.docx"
+    old_style.save(str(path))
+    assert {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"} <= names(path.read_bytes())
+    letter = render_docx(path, sample_context())
+    assert not names(letter) & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}
+    assert "2026-0001" in "".join(p.text for p in docx.Document(io.BytesIO(letter)).paragraphs)
+    for kind in ("determination-letter", "investigation-report"):     # and the defaults never had them
+        assert not names(templates_path(f"{kind}.docx").read_bytes()) & {"word/stylesWithEffects.xml",
+                                                                          "docProps/thumbnail.jpeg"}
