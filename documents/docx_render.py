@@ -168,8 +168,8 @@ def build_docx(template: Path, context: dict[str, Any], families: dict[str, str]
 
 
 # Parts python-docx's default document brings that no letter needs: Word 2010's stylesWithEffects
-# (438 KB of XML, half of each letter's file size and most of its saving time: bench_exchange's
-# profile) and a thumbnail of an empty page, which some file managers show as the letter's preview.
+# (438 KB of XML, compressed again at every save: half of each letter's file size) and a thumbnail
+# of an empty page, which some file managers show as the letter's preview.
 # Word, WPS and LibreOffice open a document without them.
 UNNEEDED_RELATIONSHIPS = ("/stylesWithEffects", "/metadata/thumbnail")
 

@@ -85,9 +85,9 @@ class CaseListModel(QAbstractTableModel):
 
             return count_cases(ws, query.text, **query.filters)
 
-        # Two tasks, not one: the rows show as soon as they are found. A rare 2-character term
-        # scans the whole index for the page and again for the count (about 170 ms each on
-        # 100,000 cases: docs/performance.md), and the officer need not wait for the second.
+        # Two tasks, not one: the rows show as soon as they are found. A 1–2 character term scans
+        # the whole index for the page and again for the count (docs/performance.md), and the
+        # officer need not wait for the second.
         self._runner.run(first_page, lambda page: generation == self._generation and self._append(page),
                          on_error=lambda exc: self._failed(generation, exc.message))
         self._runner.run(count, lambda total: self._counted(generation, total),

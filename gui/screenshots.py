@@ -75,8 +75,12 @@ def _take(out: Path, data_dir: Path, width: int, height: int) -> int:
     first = FirstStartDialog(runner)
     shooter.shot("初始设置", first)
     first.close()
-    # the demo's steps recorded by the administrator, as if typed in after signing in (the timeline names them)
-    runner.call(lambda ws: (setattr(ws, "actor", DEMO_ADMIN), load_demo(ws)))
+
+    def demo_typed_in_by_the_administrator(ws: Any) -> None:     # the case timeline names who recorded each step
+        ws.actor = DEMO_ADMIN
+        load_demo(ws)
+
+    runner.call(demo_typed_in_by_the_administrator)
     runner.call(lambda ws: first_start(ws, _demo_office(ws), DEMO_ADMIN, DEMO_PASSWORD))
     info = runner.call(start_info)
     sign_in = SignInDialog(runner, info["names"], info["office"]["organ_name"])
