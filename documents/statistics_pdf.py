@@ -319,6 +319,17 @@ class _Report:
                            [FRAME_W - 4 * w, w, w, w, w], total=total)
         return [KeepTogether([*out, chart, Spacer(1, 6), table])]
 
+    def value_axis(self, chart: Any, top: int, step: int) -> None:
+        """The count axis of a bar chart, 0 to ``top`` by ``step``, with light grid lines."""
+        axis = chart.valueAxis
+        axis.valueMin, axis.valueMax, axis.valueStep = 0, top, step
+        axis.labels.fontName = self.face_for_all("body", "0123456789")
+        axis.labels.fontSize = CHART_PT
+        axis.strokeColor = GRID
+        axis.visibleGrid = True
+        axis.gridStrokeColor = colors.HexColor("#D9D9D9")
+        axis.gridStrokeWidth = 0.4
+
     def bar_chart(self, labels: Sequence[str], series: Sequence[Sequence[int]], names: Sequence[str]) -> Drawing:
         height = 66 * mm
         drawing = Drawing(FRAME_W, height)
@@ -342,13 +353,7 @@ class _Report:
             chart.categoryAxis.labels.boxAnchor = "ne"
         chart.categoryAxis.strokeColor = GRID
         top, step = _scale(max((v for values in series for v in values), default=0))
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
-        chart.valueAxis.labels.fontName = self.face_for_all("body", "0123456789")
-        chart.valueAxis.labels.fontSize = CHART_PT
-        chart.valueAxis.strokeColor = GRID
-        chart.valueAxis.visibleGrid = True
-        chart.valueAxis.gridStrokeColor = colors.HexColor("#D9D9D9")
-        chart.valueAxis.gridStrokeWidth = 0.4
+        self.value_axis(chart, top, step)
         # Counts above the bars, when the widest fits over its bar.
         bar_w = (chart.width / max(1, len(labels)) - chart.groupSpacing) / max(1, len(series))
         widest = pdfmetrics.stringWidth(str(top), chart.valueAxis.labels.fontName, CHART_PT - 1)
@@ -425,13 +430,7 @@ class _Report:
             chart.bars[i].fillColor = SERIES[i]
             chart.bars[i].strokeColor = None
         top, step = _scale(max([i.applied for i in items] + [i.found for i in items], default=0))
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
-        chart.valueAxis.labels.fontName = self.face_for_all("body", "0123456789")
-        chart.valueAxis.labels.fontSize = CHART_PT
-        chart.valueAxis.strokeColor = GRID
-        chart.valueAxis.visibleGrid = True
-        chart.valueAxis.gridStrokeColor = colors.HexColor("#D9D9D9")
-        chart.valueAxis.gridStrokeWidth = 0.4
+        self.value_axis(chart, top, step)
         chart.barLabelFormat = _bar_label
         chart.barLabels.fontName = chart.valueAxis.labels.fontName
         chart.barLabels.fontSize = CHART_PT - 1

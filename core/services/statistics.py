@@ -51,7 +51,6 @@ column-only queries, no case is built on its own.
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -424,6 +423,7 @@ def _check_pdf_path(out: Path) -> Path:
 
 def save_statistics_pdf(stats: Statistics, out: Path) -> Path:
     """Write the report of figures already computed (e.g. those a window shows) to ``out``."""
+    from core.services.letters import write_atomically
     from documents.fonts import FontError, load_fonts
     from documents.pdf_render import MissingGlyphError
     from documents.statistics_pdf import render_statistics_pdf
@@ -433,16 +433,5 @@ def save_statistics_pdf(stats: Statistics, out: Path) -> Path:
         data = render_statistics_pdf(stats, load_fonts())
     except (MissingGlyphError, FontError) as exc:
         raise UserError(str(exc)) from None
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(out, data)
     return out
